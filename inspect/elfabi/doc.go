@@ -1,0 +1,9 @@
+// Package elfabi reads the dynamic-linking facts of ELF files (needed
+// libraries, search paths, symbol version definitions and needs) and models
+// the glibc dynamic loader's library search over an abstract file system.
+//
+// It reads only the headers and the dynamic, version and string sections
+// through an io.ReaderAt, so large binaries are never loaded whole. Symbol
+// version names such as GLIBCXX_3.4.30 are ordered numerically within their
+// prefix by Compare, so that GLIBCXX_3.4.9 sorts before GLIBCXX_3.4.30.
+package elfabi
