@@ -1,0 +1,80 @@
+package fstree
+
+import (
+	"fmt"
+	"path"
+
+	"github.com/sammatrix/sammatrix/inspect/scan"
+)
+
+// Replaced is a destination path a Copy changed from what it was: a
+// non-directory replaced by anything, or a directory replaced by a
+// non-directory.
+type Replaced struct {
+	Path     string
+	Old, New *Node
+}
+
+// Copy does what a Dockerfile `COPY --from=<src image> srcPath dstPath` does
+// for a directory source: srcPath is resolved in src through symlinks, and its
+// contents are copied under dstPath in t. dstPath is resolved through
+// symlinks where it exists and created where it does not. Directories merge;
+// files and symlinks (copied as symlinks) replace what is at their
+// destination, a directory with its subtree; a directory replaces a
+// non-directory. Copied nodes keep their entries and get layer as their
+// Layer. Copy returns the destination paths it replaced, in lexical order.
+func (t *Tree) Copy(src *Tree, srcPath, dstPath string, layer int) ([]Replaced, error) {
+	if src == t {
+		src = t.Clone()
+	}
+	_, from, err := src.Resolve(srcPath)
+	if err != nil {
+		return nil, fmt.Errorf("copying %q: %w", srcPath, err)
+	}
+	if !from.IsDir() {
+		return nil, fmt.Errorf("copying %q: %w", srcPath, ErrNotDir)
+	}
+	toPath, to, err := t.resolve(dstPath, true, &layer)
+	if err == nil && !to.IsDir() {
+		err = fmt.Errorf("%q: %w", toPath, ErrNotDir)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("copying %q to %q: %w", srcPath, dstPath, err)
+	}
+	var replaced []Replaced
+	copyInto(to, toPath, from, layer, &replaced)
+	return replaced, nil
+}
+
+// copyInto merges the children of the source directory from into the
+// destination directory to at toPath.
+func copyInto(to *Node, toPath string, from *Node, layer int, replaced *[]Replaced) {
+	for _, name := range sortedNames(from) {
+		sc := from.children[name]
+		p := path.Join(toPath, name)
+		old, exists := to.children[name]
+		if sc.IsDir() && exists && old.IsDir() {
+			old.Entry, old.Layer = withPath(sc.Entry, p), layer
+			copyInto(old, p, sc, layer, replaced)
+			continue
+		}
+		n := newNode(withPath(sc.Entry, p), layer)
+		to.children[name] = n
+		if exists && (!old.IsDir() || !n.IsDir()) {
+			*replaced = append(*replaced, Replaced{Path: p, Old: old, New: n})
+		}
+		if n.IsDir() {
+			copyInto(n, p, sc, layer, replaced)
+		}
+	}
+}
+
+// withPath returns e, or a copy of it at path p if it is elsewhere.
+func withPath(e *scan.Entry, p string) *scan.Entry {
+	if e.Path == p {
+		return e
+	}
+	c := *e
+	c.Path = p
+	return &c
+}

@@ -1,0 +1,150 @@
+package scan
+
+import (
+	"archive/tar"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"path"
+
+	"github.com/sammatrix/sammatrix/inspect/elfabi"
+)
+
+// want says which facts of a file's contents are kept.
+type want struct {
+	digest bool // Digest
+	elf    bool // ELF facts (and Version for node)
+	text   bool // Data
+}
+
+// contents gathers the facts of one file while its contents stream by.
+type contents struct {
+	hash  hash.Hash
+	text  []byte
+	mem   []byte   // an ELF file buffered in memory
+	spill *os.File // a large ELF file spilled to disk
+	isELF bool
+	ver   *versionFinder
+}
+
+// readContents reads the contents of a regular file once and records the
+// facts w asks for on e.
+func (s *scanner) readContents(e *Entry, r io.Reader, hdr *tar.Header, w want) error {
+	var c contents
+	defer c.close()
+	if w.digest {
+		c.hash = sha256.New()
+	}
+	keepText := w.text && hdr.Size <= MaxTextSize
+	if keepText {
+		c.text = make([]byte, 0, hdr.Size)
+	}
+	for first := true; ; first = false {
+		n, err := fill(r, s.buf)
+		chunk := s.buf[:n]
+		if first && w.elf && elfabi.IsELF(chunk) {
+			if err := s.startELF(&c, e, hdr); err != nil {
+				return err
+			}
+		}
+		if err := c.write(chunk, keepText); err != nil {
+			return fmt.Errorf("spilling ELF file %q: %w", e.Path, err)
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("reading tar entry %q: %w", hdr.Name, err)
+		}
+	}
+	if c.hash != nil {
+		e.Digest = "sha256:" + hex.EncodeToString(c.hash.Sum(nil))
+	}
+	switch {
+	case keepText:
+		e.Data = c.text
+	case w.text:
+		s.warnf("keeping no contents of %q: %d bytes is more than %d", e.Path, hdr.Size, MaxTextSize)
+	}
+	if c.ver != nil {
+		e.Version = c.ver.Version()
+	}
+	s.readELF(&c, e)
+	return nil
+}
+
+// startELF decides where the contents of an ELF file go to be read later.
+func (s *scanner) startELF(c *contents, e *Entry, hdr *tar.Header) error {
+	c.isELF = true
+	if path.Base(e.Path) == "node" {
+		c.ver = &versionFinder{}
+	}
+	switch {
+	case hdr.Size <= MaxELFMemory:
+		c.mem = make([]byte, 0, hdr.Size)
+	case hdr.Size <= MaxELFSize:
+		f, err := os.CreateTemp(s.tempDir(), "sammatrix-elf-*")
+		if err != nil {
+			return fmt.Errorf("spilling ELF file %q: %w", e.Path, err)
+		}
+		c.spill = f
+	default:
+		s.warnf("no ELF facts for %q: %d bytes is more than %d", e.Path, hdr.Size, MaxELFSize)
+	}
+	return nil
+}
+
+// write passes one chunk of contents to every fact being gathered.
+func (c *contents) write(b []byte, keepText bool) error {
+	if c.hash != nil {
+		c.hash.Write(b)
+	}
+	if keepText {
+		c.text = append(c.text, b...)
+	}
+	if c.ver != nil {
+		c.ver.Write(b)
+	}
+	if c.mem != nil {
+		// The header's size bounds the buffer: never grow past it.
+		b = b[:min(len(b), cap(c.mem)-len(c.mem))]
+		c.mem = append(c.mem, b...)
+	}
+	if c.spill != nil {
+		if _, err := c.spill.Write(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readELF records the ELF facts of the buffered or spilled contents.
+func (s *scanner) readELF(c *contents, e *Entry) {
+	var r io.ReaderAt
+	switch {
+	case c.mem != nil:
+		r = bytes.NewReader(c.mem)
+	case c.spill != nil:
+		r = c.spill
+	default:
+		return
+	}
+	f, err := elfabi.Read(r)
+	if err != nil {
+		s.warnf("no ELF facts for %q: %v", e.Path, err)
+		return
+	}
+	e.ELF = f
+}
+
+// close removes the spilled file, if any.
+func (c *contents) close() {
+	if c.spill != nil {
+		c.spill.Close()
+		os.Remove(c.spill.Name())
+	}
+}

@@ -1,0 +1,111 @@
+package scan
+
+import (
+	"path"
+	"strings"
+)
+
+// Whiteout file name prefixes of the OCI image-spec changesets.
+const (
+	whiteoutPrefix = ".wh."
+	whiteoutMeta   = ".wh..wh."
+	opaqueName     = ".wh..wh..opq"
+)
+
+// cleanName turns a tar entry name into an absolute clean path. It reports
+// false when the name escapes the layer root.
+func cleanName(name string) (string, bool) {
+	name = strings.TrimLeft(name, "/")
+	for strings.HasPrefix(name, "./") {
+		name = strings.TrimLeft(name[2:], "/")
+	}
+	c := path.Clean(name)
+	if c == ".." || strings.HasPrefix(c, "../") {
+		return "", false
+	}
+	if c == "." {
+		return "/", true
+	}
+	return "/" + c, true
+}
+
+// treeRoots are the trees a COPY takes from the Node.js image and puts into
+// the runtime image: everything under them is kept.
+var treeRoots = [...]string{"/var/lang", "/opt"}
+
+// libDirs are directories kept as entries themselves, whatever their layer.
+var libDirs = [...]string{"/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/local/lib", "/usr/local/lib64"}
+
+// textFiles are small text files whose contents are kept.
+var textFiles = [...]string{"/etc/os-release", "/usr/lib/os-release", "/etc/system-release", "/etc/ld.so.conf"}
+
+// ldSoConfDir is the directory whose files are kept as text files.
+const ldSoConfDir = "/etc/ld.so.conf.d"
+
+// inTree reports whether p is /var/lang, /opt or under one of them.
+func inTree(p string) bool {
+	for _, r := range treeRoots {
+		if p == r || strings.HasPrefix(p, r+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// isLibDir reports whether the directory p is kept for the loader search path.
+func isLibDir(p string) bool {
+	for _, d := range libDirs {
+		if p == d {
+			return true
+		}
+	}
+	return false
+}
+
+// isText reports whether p is a small text file whose contents are kept.
+func isText(p string) bool {
+	for _, f := range textFiles {
+		if p == f {
+			return true
+		}
+	}
+	return path.Dir(p) == ldSoConfDir
+}
+
+// isSharedLib reports whether the base name of p looks like a shared
+// library: "*.so" or "*.so.<digits and dots>".
+func isSharedLib(p string) bool {
+	base := path.Base(p)
+	for i := strings.Index(base, ".so"); i >= 0; {
+		rest := base[i+len(".so"):]
+		if i > 0 && (rest == "" || rest[0] == '.' && versionSuffix(rest[1:])) {
+			return true
+		}
+		j := strings.Index(rest, ".so")
+		if j < 0 {
+			break
+		}
+		i += len(".so") + j
+	}
+	return false
+}
+
+// versionSuffix reports whether s is made of digits and dots, with a digit.
+func versionSuffix(s string) bool {
+	digit := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c == '.':
+		default:
+			return false
+		}
+	}
+	return digit
+}
+
+// wantDir reports whether a directory entry at p is kept.
+func wantDir(p string) bool {
+	return inTree(p) || isLibDir(p)
+}
