@@ -1,0 +1,30 @@
+package elfabi
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"testing"
+)
+
+func FuzzRead(f *testing.F) {
+	f.Add([]byte("\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00\x3e\x00"))
+	f.Add([]byte("not elf"))
+	if _, err := exec.LookPath("gcc"); err == nil {
+		fx := buildFixtures(f)
+		for _, p := range []string{fx.stdcxx, fx.app} {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(data)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, err := Read(bytes.NewReader(data))
+		if !IsELF(data) && !errors.Is(err, ErrNotELF) {
+			t.Errorf("Read(non-ELF) error = %v, want ErrNotELF", err)
+		}
+	})
+}
