@@ -73,7 +73,7 @@ func TestReadExpected(t *testing.T) {
 	}
 }
 
-func TestReadHelpers(t *testing.T) {
+func TestReadVersionQueries(t *testing.T) {
 	fx := buildFixtures(t)
 	lib, app := readPath(t, fx.stdcxx), readPath(t, fx.app)
 	checks := []struct {
