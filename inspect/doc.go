@@ -1,0 +1,9 @@
+// Package inspect reads container images without running them: it resolves a
+// reference to an image (registry, OCI layout, OCI archive or docker-archive),
+// scans each distinct layer once, merges the layers into one view and derives
+// the facts of the image (platform, os-release, libstdc++, glibc, rpm
+// packages, node and the trees under /var/lang and /opt).
+//
+// The package never prints and never exits; progress goes through an
+// injected callback.
+package inspect

@@ -1,0 +1,147 @@
+package matrix
+
+import (
+	"fmt"
+	"regexp"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/sammatrix/sammatrix/inspect"
+)
+
+// image decodes an image reference of a pair.
+func (d *decoder) image(dst *Image, where string) func(*yaml.Node) {
+	return func(n *yaml.Node) {
+		d.str(&dst.Value, where)(n)
+		if !dst.Set {
+			return
+		}
+		ref, err := inspect.ParseReference(dst.V)
+		if err != nil {
+			d.problem(n, ProblemValue, "%s: %v", where, err)
+			dst.Set = false
+			return
+		}
+		dst.Ref = ref
+	}
+}
+
+// tagPart matches what a pair id may be: it becomes part of image tags.
+var tagPart = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
+
+// checkPairs derives the pair ids and reports missing, unusable and
+// duplicate ones.
+func (d *decoder) checkPairs(f *File) {
+	first := map[string]Pos{}
+	for i := range f.Pairs {
+		p := &f.Pairs[i]
+		if !p.ID.Set {
+			if !p.Runtime.Set {
+				continue
+			}
+			id, ok := p.Runtime.Ref.RuntimeName()
+			if !ok {
+				d.problemAt(p.Pos, ProblemMissingKey,
+					"missing key \"id\" in pairs[%d]: the runtime name cannot be derived from %q (want a repository or path ending in build-<runtime>)", i, p.Runtime.V)
+				continue
+			}
+			p.ID = Value[string]{V: id, Pos: p.Runtime.Pos}
+		}
+		if !tagPart.MatchString(p.ID.V) {
+			d.problemAt(p.ID.Pos, ProblemValue, "pair id %q cannot be part of an image tag; use letters, digits, '.', '_' and '-'", p.ID.V)
+			continue
+		}
+		if prev, dup := first[p.ID.V]; dup {
+			d.problemAt(p.Pos, ProblemDuplicateID, "duplicate pair %q (first defined at line %d); give one of them a distinct id:", p.ID.V, prev.Line)
+			continue
+		}
+		first[p.ID.V] = p.Pos
+		for _, tag := range []string{BaseTag(p.ID.V, f.Plugin.Version.V), ServerlessTag(p.ID.V, "0.0.0", f.Plugin.Version.V)} {
+			if len(tag) > 128 {
+				d.problemAt(p.ID.Pos, ProblemValue, "pair id %q makes the image tag %q longer than 128 characters", p.ID.V, tag)
+				break
+			}
+		}
+	}
+}
+
+// BaseTag returns the tag of a pair's base image (runtime, Node.js and
+// plugin, without the Serverless Framework): RUNTIME-VERSION-linux-amd64.
+func BaseTag(id, pluginVersion string) string {
+	return fmt.Sprintf("%s-%s-linux-amd64", id, pluginVersion)
+}
+
+// ServerlessTag returns the tag of a pair's image with the Serverless
+// Framework installed: RUNTIME-SERVERLESS-VERSION-linux-amd64.
+func ServerlessTag(id, serverless, pluginVersion string) string {
+	return fmt.Sprintf("%s-%s-%s-linux-amd64", id, serverless, pluginVersion)
+}
+
+// Images returns the full names of every image a pair produces: the base
+// image, then one per Serverless version, all under target-repo.
+func (f *File) Images(p Pair) []string {
+	out := []string{f.TargetRepo.V + ":" + BaseTag(p.ID.V, f.Plugin.Version.V)}
+	for _, s := range f.Serverless {
+		out = append(out, f.TargetRepo.V+":"+ServerlessTag(p.ID.V, s.V, f.Plugin.Version.V))
+	}
+	return out
+}
+
+// checkValues checks the values whose form matters beyond their type.
+func (d *decoder) checkValues(f *File) {
+	if v := f.TargetRepo; v.Set {
+		if _, err := name.NewRepository(v.V, name.StrictValidation); err != nil {
+			d.problemAt(v.Pos, ProblemValue, "target-repo %q is not a repository name (want e.g. docker.io/acme/serverless-plugin, without a tag): %v", v.V, err)
+		}
+	}
+	if v := f.Plugin.BaseImage; v.Set {
+		if _, err := name.ParseReference(v.V); err != nil {
+			d.problemAt(v.Pos, ProblemValue, "plugin.base-image %q is not an image reference: %v", v.V, err)
+		}
+	}
+	if v := f.Plugin.Version; v.Set && !tagPart.MatchString(v.V) {
+		d.problemAt(v.Pos, ProblemValue, "plugin.version %q cannot be part of an image tag; use letters, digits, '.', '_' and '-'", v.V)
+	}
+	for _, v := range f.Serverless {
+		if !semverish.MatchString(v.V) {
+			d.problemAt(v.Pos, ProblemValue, "serverless version %q is not an exact npm version such as 3.39.0", v.V)
+		}
+	}
+	h := f.Harness
+	for _, v := range []struct {
+		key string
+		val Value[string]
+	}{{"harness.project", h.Project}, {"harness.org", h.Org}, {"harness.pipeline", h.Pipeline}} {
+		if v.val.Set && !harnessID.MatchString(v.val.V) {
+			d.problemAt(v.val.Pos, ProblemValue, "%s %q is not a Harness identifier (want ^[a-zA-Z_][0-9a-zA-Z_]{0,127}$: no '-' or '.')", v.key, v.val.V)
+		}
+	}
+	for _, v := range []struct {
+		key string
+		val Value[string]
+	}{{"harness.k8s-connector", h.K8sConnector}, {"harness.docker-connector", h.DockerConnector},
+		{"harness.docker-username-secret", h.DockerUsername}, {"harness.docker-password-secret", h.DockerPassword}} {
+		if v.val.Set && !harnessRef.MatchString(v.val.V) {
+			d.problemAt(v.val.Pos, ProblemValue, "%s %q is not a Harness reference (want an identifier, optionally prefixed with account. or org.)", v.key, v.val.V)
+		}
+	}
+	if v := h.MaxConcurrency; v.Set && v.V < 1 {
+		d.problemAt(v.Pos, ProblemValue, "harness.max-concurrency must be at least 1, found %d", v.V)
+	}
+	for _, dl := range []struct {
+		key string
+		val Value[string]
+	}{{"build.go-template.sha256", f.Build.GoTemplate.SHA256}, {"build.docker-cli.sha256", f.Build.DockerCLI.SHA256}} {
+		if dl.val.Set && !sha256Hex.MatchString(dl.val.V) {
+			d.problemAt(dl.val.Pos, ProblemValue, "%s must be 64 lower-case hexadecimal digits, found %q", dl.key, dl.val.V)
+		}
+	}
+}
+
+var (
+	semverish  = regexp.MustCompile(`^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$`)
+	harnessID  = regexp.MustCompile(`^[a-zA-Z_][0-9a-zA-Z_]{0,127}$`)
+	harnessRef = regexp.MustCompile(`^((account|org)\.)?[a-zA-Z_][0-9a-zA-Z_]{0,127}$`)
+	sha256Hex  = regexp.MustCompile(`^[0-9a-f]{64}$`)
+)

@@ -1,0 +1,165 @@
+package matrix
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/sammatrix/sammatrix/inspect"
+)
+
+func mustRef(t *testing.T, s string) inspect.Reference {
+	t.Helper()
+	r, err := inspect.ParseReference(s)
+	if err != nil {
+		t.Fatalf("ParseReference(%q): %v", s, err)
+	}
+	return r
+}
+
+func TestIncomplete(t *testing.T) {
+	for _, tc := range []struct {
+		name, ref string
+		want      string // substring of the reason; "" means complete
+	}{
+		{"seed complete tag", "public.ecr.aws/sam/build-java21:1.140.0-20250605234711-x86_64", ""},
+		{"seed nodejs18 tag", "public.ecr.aws/sam/build-nodejs18.x:1.120.0-20240626164104-x86_64", ""},
+		{"digest", "public.ecr.aws/sam/build-java21@sha256:" + strings.Repeat("a", 64), ""},
+		{"tag and digest", "public.ecr.aws/sam/build-java21:latest@sha256:" + strings.Repeat("a", 64), ""},
+		{"latest", "public.ecr.aws/sam/build-java21:latest", "floating multi-architecture list"},
+		{"latest-x86_64", "public.ecr.aws/sam/build-java21:latest-x86_64", "floating tag that moves"},
+		{"sam version", "public.ecr.aws/sam/build-java21:1.145.2", "multi-architecture list of SAM CLI 1.145.2"},
+		{"arm64", "public.ecr.aws/sam/build-java21:1.140.0-20250605234711-arm64", "arm64 image; only x86_64"},
+		{"latest-arm64", "public.ecr.aws/sam/build-java21:latest-arm64", "arm64 image"},
+		{"no tag", "public.ecr.aws/sam/build-java21", "no tag and no digest"},
+		{"short timestamp", "public.ecr.aws/sam/build-java21:1.140.0-2025060523-x86_64", "not a complete"},
+		{"impossible date", "public.ecr.aws/sam/build-java21:1.140.0-20251301234711-x86_64", "YYYYMMDDhhmmss timestamp"},
+		{"oci with complete tag", "oci:sam/build-java21:1.140.0-20250605234711-x86_64", ""},
+		{"oci with latest", "oci:sam/build-java21:latest", "floating"},
+		{"oci without tag", "oci:sam/build-java21", ""},
+		{"docker-archive", "docker-archive:java21.tar", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Incomplete(mustRef(t, tc.ref))
+			if tc.want == "" && got != "" || !strings.Contains(got, tc.want) {
+				t.Errorf("Incomplete(%q) = %q, want it to contain %q", tc.ref, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestNotOfficial(t *testing.T) {
+	for _, tc := range []struct {
+		ref      string
+		official bool
+	}{
+		{"public.ecr.aws/sam/build-python3.12:1.142.1-20250701194731-x86_64", true},
+		{"public.ecr.aws/sam/build-nodejs22.x@sha256:" + strings.Repeat("b", 64), true},
+		{"public.ecr.aws/lambda/python:3.12", false},
+		{"public.ecr.aws/sam/python3.12:1", false},
+		{"public.ecr.aws/sam/build-:1", false},
+		{"docker.io/sam/build-python3.12:1", false},
+		{"127.0.0.1:5000/sam/build-python3.12:1", false},
+		{"python:3.12", false},
+		{"oci:sam/build-python3.12:1.142.1-20250701194731-x86_64", true},
+	} {
+		got := NotOfficial(mustRef(t, tc.ref)) == ""
+		if got != tc.official {
+			t.Errorf("NotOfficial(%q) == \"\" is %v, want %v", tc.ref, got, tc.official)
+		}
+	}
+}
+
+func TestTags(t *testing.T) {
+	// The seed procedure's own examples.
+	if got, want := BaseTag("java21", "1.1.0-beta"), "java21-1.1.0-beta-linux-amd64"; got != want {
+		t.Errorf("BaseTag(java21, 1.1.0-beta) = %q, want %q", got, want)
+	}
+	if got, want := ServerlessTag("java21", "3.39.0", "1.1.0-beta"), "java21-3.39.0-1.1.0-beta-linux-amd64"; got != want {
+		t.Errorf("ServerlessTag(java21, 3.39.0, 1.1.0-beta) = %q, want %q", got, want)
+	}
+	f, fs := Parse("m.yaml", []byte(`version: 1
+plugin: {version: 1.1.0-beta, base-image: harness/serverless-plugin:1.1.0-beta-base-image}
+target-repo: docker.io/acme/serverless-plugin
+serverless: ["3.39.0", "3.38.0"]
+pairs:
+  - runtime: public.ecr.aws/sam/build-java21:1.140.0-20250605234711-x86_64
+    nodejs: public.ecr.aws/sam/build-nodejs22.x:1.140.0-20250605234713-x86_64
+`))
+	if len(fs) != 0 {
+		t.Fatalf("Parse: unexpected findings %v", fs)
+	}
+	got := strings.Join(f.Images(f.Pairs[0]), " ")
+	want := "docker.io/acme/serverless-plugin:java21-1.1.0-beta-linux-amd64 " +
+		"docker.io/acme/serverless-plugin:java21-3.39.0-1.1.0-beta-linux-amd64 " +
+		"docker.io/acme/serverless-plugin:java21-3.38.0-1.1.0-beta-linux-amd64"
+	if got != want {
+		t.Errorf("Images(java21 pair) = %q, want %q", got, want)
+	}
+}
+
+func TestPairIDs(t *testing.T) {
+	for _, tc := range []struct {
+		name, runtime, id string
+		want              string
+		wantProblem       string
+	}{
+		{"registry", "public.ecr.aws/sam/build-python3.12:1.142.1-20250701194731-x86_64", "", "python3.12", ""},
+		{"oci dir", "oci:demo/sam/build-java8.al2:1.120.0-20240626164122-x86_64", "", "java8.al2", ""},
+		{"docker archive", "docker-archive:out/build-ruby3.2.tar", "", "ruby3.2", ""},
+		{"explicit id wins", "public.ecr.aws/sam/build-python3.12:1.142.1-20250701194731-x86_64", "py312", "py312", ""},
+		{"underivable", "oci:images/python", "", "", `missing key "id"`},
+		{"id unusable in a tag", "oci:images/python", "my id", "", "cannot be part of an image tag"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			idLine := ""
+			if tc.id != "" {
+				idLine = "    id: " + tc.id + "\n"
+			}
+			f, fs := Parse("m.yaml", []byte("version: 1\nplugin: {version: 1.1.2, base-image: harness/serverless-plugin:1.1.0-beta-base-image}\n"+
+				"target-repo: docker.io/acme/serverless-plugin\nserverless: [\"3.39.0\"]\npairs:\n  - runtime: "+tc.runtime+"\n"+idLine+
+				"    nodejs: public.ecr.aws/sam/build-nodejs20.x:1.142.1-20250701194712-x86_64\n"))
+			if tc.wantProblem != "" {
+				if len(fs) != 1 || !strings.Contains(fs[0].Message, tc.wantProblem) {
+					t.Fatalf("Parse findings = %v, want one containing %q", fs, tc.wantProblem)
+				}
+				return
+			}
+			if len(fs) != 0 {
+				t.Fatalf("Parse findings = %v, want none", fs)
+			}
+			if got := f.Pairs[0].ID.V; got != tc.want {
+				t.Errorf("pair id = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestPolicySeverity(t *testing.T) {
+	f, fs := Parse("m.yaml", []byte(`version: 1
+plugin: {version: 1.1.2, base-image: harness/serverless-plugin:1.1.0-beta-base-image}
+target-repo: docker.io/acme/serverless-plugin
+serverless: ["3.39.0"]
+pairs:
+  - runtime: public.ecr.aws/sam/build-python3.12:latest
+    nodejs: docker.io/library/node:20
+policy:
+  ref-incomplete: warning
+  ref-not-official: off
+  libstdcxx-mismatch: warning
+`))
+	if len(fs) != 0 {
+		t.Fatalf("Parse findings = %v, want none", fs)
+	}
+	for rule, want := range map[string]Severity{
+		RuleRefIncomplete: Warning, RuleRefNotOfficial: Off, RuleLibstdcxxMismatch: Warning,
+		RuleABIVersionMissing: Error, RuleOSMismatch: Warning,
+	} {
+		if got := f.Severity(rule); got != want {
+			t.Errorf("Severity(%q) = %q, want %q", rule, got, want)
+		}
+	}
+	got := Lint(f)
+	if len(got) != 2 || got[0].Severity != Warning || got[1].Severity != Warning {
+		t.Errorf("Lint = %v, want two warnings of ref-incomplete and none of ref-not-official", got)
+	}
+}
