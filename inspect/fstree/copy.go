@@ -23,6 +23,7 @@ type Replaced struct {
 // destination, a directory with its subtree; a directory replaces a
 // non-directory. Copied nodes keep their entries and get layer as their
 // Layer. Copy returns the destination paths it replaced, in lexical order.
+// On an error, directories created for dstPath may remain.
 func (t *Tree) Copy(src *Tree, srcPath, dstPath string, layer int) ([]Replaced, error) {
 	if src == t {
 		src = t.Clone()

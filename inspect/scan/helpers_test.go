@@ -22,9 +22,11 @@ type ent struct {
 	mode int64  // 0o644 when 0
 }
 
-func file(name, body string) ent   { return ent{name: name, body: body} }
-func dir(name string) ent          { return ent{name: name, typ: tar.TypeDir, mode: 0o755} }
-func symlink(name, to string) ent  { return ent{name: name, typ: tar.TypeSymlink, link: to, mode: 0o777} }
+func file(name, body string) ent { return ent{name: name, body: body} }
+func dir(name string) ent        { return ent{name: name, typ: tar.TypeDir, mode: 0o755} }
+func symlink(name, to string) ent {
+	return ent{name: name, typ: tar.TypeSymlink, link: to, mode: 0o777}
+}
 func hardlink(name, to string) ent { return ent{name: name, typ: tar.TypeLink, link: to} }
 
 // makeTar returns a complete tar archive of the entries.
