@@ -1,0 +1,304 @@
+package inspect
+
+import (
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/sammatrix/sammatrix/inspect/elfabi"
+	"github.com/sammatrix/sammatrix/inspect/fstree"
+	"github.com/sammatrix/sammatrix/inspect/rpmdb"
+	"github.com/sammatrix/sammatrix/inspect/scan"
+)
+
+// NodePath is where the SAM Node.js images keep node.
+const NodePath = "/var/lang/bin/node"
+
+// Facts are what sammatrix knows of an image. A fact that could not be
+// established is nil, never invented. Every fact names the layer it came from.
+type Facts struct {
+	Ref       string            `json:"ref"`
+	Digest    string            `json:"digest"`
+	Platform  string            `json:"platform"`
+	OS        *OSRelease        `json:"os"`
+	Libstdcxx *Libstdcxx        `json:"libstdcxx"`
+	Glibc     *Glibc            `json:"glibc"`
+	RPM       *RPM              `json:"rpm"`
+	Node      *Node             `json:"node"`
+	Env       map[string]string `json:"env"`
+	// LibraryPath is the loader's search order for a program without RPATH
+	// or RUNPATH: LD_LIBRARY_PATH, the ld.so.conf directories, /lib64, /usr/lib64.
+	LibraryPath []string `json:"library_path"`
+	Layers      []Layer  `json:"layers"`
+	Warnings    []string `json:"warnings,omitempty"`
+}
+
+// OSRelease is what /etc/os-release says.
+type OSRelease struct {
+	ID         string `json:"id"`
+	VersionID  string `json:"version_id"`
+	PrettyName string `json:"pretty_name"`
+	Path       string `json:"path"`
+	Layer      string `json:"layer"`
+}
+
+// Libstdcxx is the libstdc++ the loader finds for "libstdc++.so.6".
+type Libstdcxx struct {
+	// Link is where the loader finds the soname, e.g. /lib64/libstdc++.so.6.
+	Link string `json:"link"`
+	// Path is the real file the soname resolves to.
+	Path string `json:"path"`
+	// Version is the file's version, e.g. "6.0.29".
+	Version    string `json:"version"`
+	MaxGLIBCXX string `json:"max_glibcxx"`
+	MaxCXXABI  string `json:"max_cxxabi"`
+	Layer      string `json:"layer"`
+	// Files lists every libstdc++.so.6* in the library path.
+	Files []string `json:"files"`
+}
+
+// Glibc is the C library the loader finds for "libc.so.6".
+type Glibc struct {
+	// Version is the highest GLIBC_ version libc.so.6 defines, e.g. "2.34".
+	Version string `json:"version"`
+	Path    string `json:"path"`
+	// RPM is the version-release of the glibc package, if an rpm database says.
+	RPM   string `json:"rpm"`
+	Layer string `json:"layer"`
+}
+
+// RPM is the rpm database of the image.
+type RPM struct {
+	Path     string          `json:"path"`
+	Format   rpmdb.Format    `json:"format"`
+	Packages []rpmdb.Package `json:"packages"`
+	Layer    string          `json:"layer"`
+}
+
+// Node is /var/lang/bin/node.
+type Node struct {
+	Path         string              `json:"path"`
+	Version      string              `json:"version"`
+	Needed       []string            `json:"needed"`
+	VersionNeeds map[string][]string `json:"version_needs"`
+	RunPath      []string            `json:"runpath"`
+	RPath        []string            `json:"rpath"`
+	Layer        string              `json:"layer"`
+}
+
+func (in *Inspector) facts(img *Image) *Facts {
+	t := img.Tree
+	f := &Facts{
+		Ref:      img.Ref.String(),
+		Digest:   img.Digest.String(),
+		Platform: platformString(&img.Platform),
+		Env:      Env(img.Config.Config.Env),
+		Layers:   img.Layers,
+		Warnings: img.Warnings,
+	}
+	layerOf := func(n *fstree.Node) string {
+		if n == nil || n.Layer < 0 || n.Layer >= len(img.Layers) {
+			return ""
+		}
+		return img.Layers[n.Layer].Digest.String()
+	}
+	f.OS = osRelease(t, layerOf)
+	f.LibraryPath = LibraryPath(t, f.Env["LD_LIBRARY_PATH"])
+	f.RPM = rpmFacts(t, layerOf)
+	f.Libstdcxx = libstdcxx(t, f.LibraryPath, layerOf)
+	f.Glibc = glibc(t, f.LibraryPath, f.RPM, layerOf)
+	f.Node = nodeFacts(t, layerOf)
+	return f
+}
+
+// Env turns a config's KEY=VALUE list into a map; a later key wins.
+func Env(list []string) map[string]string {
+	env := map[string]string{}
+	for _, kv := range list {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	return env
+}
+
+func osRelease(t *fstree.Tree, layerOf func(*fstree.Node) string) *OSRelease {
+	for _, p := range []string{"/etc/os-release", "/usr/lib/os-release"} {
+		real, n, err := t.Resolve(p)
+		if err != nil || n.Entry.Kind != scan.File || n.Entry.Data == nil {
+			continue
+		}
+		kv := ParseOSRelease(n.Entry.Data)
+		return &OSRelease{ID: kv["ID"], VersionID: kv["VERSION_ID"], PrettyName: kv["PRETTY_NAME"], Path: real, Layer: layerOf(n)}
+	}
+	return nil
+}
+
+// ParseOSRelease parses os-release contents: KEY=value lines, values
+// optionally in single or double quotes, comments ignored.
+func ParseOSRelease(data []byte) map[string]string {
+	kv := map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
+			continue
+		}
+		if len(v) >= 2 && (v[0] == '"' && v[len(v)-1] == '"' || v[0] == '\'' && v[len(v)-1] == '\'') {
+			v = v[1 : len(v)-1]
+			v = strings.NewReplacer(`\"`, `"`, `\\`, `\`, "\\$", "$", "\\`", "`").Replace(v)
+		}
+		kv[k] = v
+	}
+	return kv
+}
+
+// LibraryPath returns the directories the loader searches for a program
+// without RPATH or RUNPATH: ldLibraryPath, then the directories of
+// /etc/ld.so.conf (with its includes), then /lib64 and /usr/lib64.
+func LibraryPath(t *fstree.Tree, ldLibraryPath string) []string {
+	return elfabi.SearchPath(&elfabi.File{}, "/", ldLibraryPath, LDSoConfDirs(t))
+}
+
+// maxIncludeDepth bounds nested includes of ld.so.conf.
+const maxIncludeDepth = 8
+
+// LDSoConfDirs returns the directories /etc/ld.so.conf names, following its
+// include lines (glob patterns, relative ones relative to /etc).
+func LDSoConfDirs(t *fstree.Tree) []string {
+	var dirs []string
+	seen := map[string]bool{}
+	var read func(p string, depth int)
+	read = func(p string, depth int) {
+		if depth > maxIncludeDepth || seen[p] {
+			return
+		}
+		seen[p] = true
+		_, n, err := t.Resolve(p)
+		if err != nil || n.Entry.Data == nil {
+			return
+		}
+		ds, includes := elfabi.ParseLDSoConf(n.Entry.Data)
+		dirs = append(dirs, ds...)
+		for _, pattern := range includes {
+			if !path.IsAbs(pattern) {
+				pattern = path.Join("/etc", pattern)
+			}
+			for _, m := range glob(t, pattern) {
+				read(m, depth+1)
+			}
+		}
+	}
+	read("/etc/ld.so.conf", 0)
+	return dirs
+}
+
+// glob matches a pattern whose last element may hold wildcards, in sorted order.
+func glob(t *fstree.Tree, pattern string) []string {
+	dir, base := path.Split(pattern)
+	names, err := t.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, name := range names {
+		if ok, _ := path.Match(base, name); ok {
+			out = append(out, path.Join(dir, name))
+		}
+	}
+	return out
+}
+
+func rpmFacts(t *fstree.Tree, layerOf func(*fstree.Node) string) *RPM {
+	for _, p := range rpmdb.Paths {
+		real, n, err := t.Resolve(p)
+		if err != nil || n.Entry.RPM == nil {
+			continue
+		}
+		return &RPM{Path: real, Format: n.Entry.RPM.Format, Packages: n.Entry.RPM.Packages, Layer: layerOf(n)}
+	}
+	return nil
+}
+
+func libstdcxx(t *fstree.Tree, dirs []string, layerOf func(*fstree.Node) string) *Libstdcxx {
+	link, real, ok := elfabi.Locate(t.Loader(), "libstdc++.so.6", dirs)
+	if !ok {
+		return nil
+	}
+	_, n, err := t.Resolve(real)
+	if err != nil {
+		return nil
+	}
+	l := &Libstdcxx{Link: link, Path: real, Version: SharedLibVersion(real, "libstdc++.so."), Layer: layerOf(n), Files: []string{}}
+	if e := n.Entry.ELF; e != nil {
+		l.MaxGLIBCXX = strings.TrimPrefix(elfabi.Max(e.Defines, "GLIBCXX_"), "GLIBCXX_")
+		l.MaxCXXABI = strings.TrimPrefix(elfabi.Max(e.Defines, "CXXABI_"), "CXXABI_")
+	}
+	for _, d := range dirs {
+		names, err := t.ReadDir(d)
+		if err != nil {
+			continue
+		}
+		for _, name := range names {
+			if strings.HasPrefix(name, "libstdc++.so.6") {
+				p := path.Join(d, name)
+				if !slices.Contains(l.Files, p) {
+					l.Files = append(l.Files, p)
+				}
+			}
+		}
+	}
+	return l
+}
+
+// SharedLibVersion returns the version in a library's file name after
+// prefix: "/usr/lib64/libstdc++.so.6.0.29" with prefix "libstdc++.so."
+// gives "6.0.29".
+func SharedLibVersion(p, prefix string) string {
+	v, ok := strings.CutPrefix(path.Base(p), prefix)
+	if !ok {
+		return ""
+	}
+	return v
+}
+
+func glibc(t *fstree.Tree, dirs []string, r *RPM, layerOf func(*fstree.Node) string) *Glibc {
+	_, real, ok := elfabi.Locate(t.Loader(), "libc.so.6", dirs)
+	if !ok {
+		return nil
+	}
+	_, n, err := t.Resolve(real)
+	if err != nil || n.Entry.ELF == nil {
+		return nil
+	}
+	g := &Glibc{Path: real, Version: strings.TrimPrefix(elfabi.Max(n.Entry.ELF.Defines, "GLIBC_"), "GLIBC_"), Layer: layerOf(n)}
+	if r != nil {
+		if p := rpmdb.Find(r.Packages, "glibc"); p != nil {
+			g.RPM = p.EVR()
+		}
+	}
+	return g
+}
+
+func nodeFacts(t *fstree.Tree, layerOf func(*fstree.Node) string) *Node {
+	real, n, err := t.Resolve(NodePath)
+	if err != nil || n.Entry.Kind != scan.File {
+		return nil
+	}
+	nd := &Node{Path: real, Version: n.Entry.Version, Layer: layerOf(n), Needed: []string{}, VersionNeeds: map[string][]string{}}
+	if e := n.Entry.ELF; e != nil {
+		nd.Needed = append(nd.Needed, e.Needed...)
+		nd.RunPath, nd.RPath = e.RunPath, e.RPath
+		for lib, needs := range e.Needs {
+			names := make([]string, len(needs))
+			for i, need := range needs {
+				names[i] = need.Name
+			}
+			slices.SortFunc(names, elfabi.Compare)
+			nd.VersionNeeds[lib] = names
+		}
+	}
+	return nd
+}

@@ -1,0 +1,289 @@
+package inspect
+
+import (
+	"bytes"
+	"context"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/sammatrix/sammatrix/inspect/cache"
+	"github.com/sammatrix/sammatrix/inspect/fstree"
+	"github.com/sammatrix/sammatrix/inspect/scan"
+)
+
+// Inspector reads images. Across all the images one Inspector reads, each
+// distinct layer is fetched and scanned at most once, and with a cache
+// directory at most once across runs. It is safe for concurrent use.
+type Inspector struct {
+	opts  Options
+	cache *cache.Cache
+	sem   chan struct{}
+
+	mu     sync.Mutex
+	layers map[v1.Hash]*layerCall
+
+	blobs, scanned, hits atomic.Int64
+}
+
+// layerCall is one layer's index, computed once and shared by every image
+// that has the layer.
+type layerCall struct {
+	done chan struct{}
+	idx  *scan.Index
+	err  error
+}
+
+// Stats counts what an Inspector did.
+type Stats struct {
+	// BlobsFetched counts layer and config blobs read from a source.
+	BlobsFetched int64
+	// LayersScanned counts layers scanned (not taken from the cache).
+	LayersScanned int64
+	// CacheHits counts layer indexes and configs taken from the cache.
+	CacheHits int64
+}
+
+// Image is an inspected image: where it came from, its layers, the merged
+// view of its files and its facts.
+type Image struct {
+	Ref      Reference
+	Digest   v1.Hash
+	Platform v1.Platform
+	Config   *v1.ConfigFile
+	Layers   []Layer
+	// Tree is the merged view of the layers. Callers that change it must
+	// Clone it first.
+	Tree     *fstree.Tree
+	Facts    *Facts
+	Warnings []string
+}
+
+// Layer describes one layer of an image.
+type Layer struct {
+	Digest    v1.Hash `json:"digest"`
+	Size      int64   `json:"size"`
+	MediaType string  `json:"media_type"`
+}
+
+// New returns an Inspector with opts.
+func New(opts Options) (*Inspector, error) {
+	opts = opts.withDefaults()
+	in := &Inspector{opts: opts, sem: make(chan struct{}, opts.Jobs), layers: map[v1.Hash]*layerCall{}}
+	if opts.CacheDir != "" {
+		c, err := cache.Open(opts.CacheDir)
+		if err != nil {
+			return nil, err
+		}
+		in.cache = c
+	}
+	return in, nil
+}
+
+// Stats returns what the Inspector did so far.
+func (in *Inspector) Stats() Stats {
+	return Stats{BlobsFetched: in.blobs.Load(), LayersScanned: in.scanned.Load(), CacheHits: in.hits.Load()}
+}
+
+// InspectAll inspects every reference concurrently. The results and errors
+// are in the order of refs; for each, exactly one of them is non-nil.
+func (in *Inspector) InspectAll(ctx context.Context, refs []Reference) ([]*Image, []error) {
+	imgs := make([]*Image, len(refs))
+	errs := make([]error, len(refs))
+	var wg sync.WaitGroup
+	for i, ref := range refs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			imgs[i], errs[i] = in.Inspect(ctx, ref)
+		}()
+	}
+	wg.Wait()
+	return imgs, errs
+}
+
+// Inspect reads the image ref names and derives its facts. A reference that
+// does not resolve gives an error wrapping ErrNotFound; a registry that
+// cannot be reached or refuses the credentials a *RegistryError; a layer
+// that is truncated or does not match its digest a *LayerError.
+func (in *Inspector) Inspect(ctx context.Context, ref Reference) (*Image, error) {
+	img, closeSource, err := in.open(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	defer closeSource()
+
+	digest, err := img.Digest()
+	if err != nil {
+		return nil, fmt.Errorf("reading manifest of %q: %w", ref, err)
+	}
+	m, err := img.Manifest()
+	if err != nil {
+		return nil, fmt.Errorf("reading manifest of %q: %w", ref, err)
+	}
+	cfg, err := in.config(ref, img, m.Config.Digest)
+	if err != nil {
+		return nil, err
+	}
+	out := &Image{Ref: ref, Digest: digest, Config: cfg, Tree: fstree.New()}
+	out.Platform = v1.Platform{OS: cfg.OS, Architecture: cfg.Architecture, Variant: cfg.Variant}
+
+	indexes := make([]*scan.Index, len(m.Layers))
+	errs := make([]error, len(m.Layers))
+	var wg sync.WaitGroup
+	for i, d := range m.Layers {
+		out.Layers = append(out.Layers, Layer{Digest: d.Digest, Size: d.Size, MediaType: string(d.MediaType)})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			indexes[i], errs[i] = in.layer(ctx, ref, img, d)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	for i, idx := range indexes {
+		out.Tree.Apply(i, idx)
+		for _, w := range idx.Warnings {
+			out.Warnings = append(out.Warnings, fmt.Sprintf("layer %s: %s", short(m.Layers[i].Digest), w))
+		}
+	}
+	out.Facts = in.facts(out)
+	return out, nil
+}
+
+// config returns the image config, from the cache when it holds the digest.
+func (in *Inspector) config(ref Reference, img v1.Image, d v1.Hash) (*v1.ConfigFile, error) {
+	key := d.Algorithm + "-" + d.Hex
+	if in.cache != nil {
+		if raw, ok := in.cache.Get("configs", key); ok {
+			if cfg, err := v1.ParseConfigFile(bytes.NewReader(raw)); err == nil {
+				in.hits.Add(1)
+				return cfg, nil
+			}
+		}
+	}
+	raw, err := img.RawConfigFile()
+	if err != nil {
+		return nil, fmt.Errorf("reading config of %q: %w", ref, err)
+	}
+	in.blobs.Add(1)
+	if got, _, err := v1.SHA256(bytes.NewReader(raw)); err != nil || got != d {
+		return nil, fmt.Errorf("reading config of %q: the config's digest is %s, the manifest names %s", ref, got, d)
+	}
+	cfg, err := v1.ParseConfigFile(bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("parsing config of %q: %w", ref, err)
+	}
+	if in.cache != nil {
+		// A cache that cannot be written only costs a later run a fetch.
+		_ = in.cache.Put("configs", key, raw)
+	}
+	return cfg, nil
+}
+
+// layer returns the index of one layer: from this run, the cache, or a scan.
+func (in *Inspector) layer(ctx context.Context, ref Reference, img v1.Image, d v1.Descriptor) (*scan.Index, error) {
+	in.mu.Lock()
+	call, ok := in.layers[d.Digest]
+	if !ok {
+		call = &layerCall{done: make(chan struct{})}
+		in.layers[d.Digest] = call
+	}
+	in.mu.Unlock()
+	if ok {
+		select {
+		case <-call.done:
+			return call.idx, call.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	call.idx, call.err = in.indexLayer(ctx, ref, img, d)
+	close(call.done)
+	return call.idx, call.err
+}
+
+func cacheKey(d v1.Hash) string {
+	return fmt.Sprintf("%s-%s-v%d", d.Algorithm, d.Hex, scan.AnalyzerVersion)
+}
+
+func (in *Inspector) indexLayer(ctx context.Context, ref Reference, img v1.Image, d v1.Descriptor) (*scan.Index, error) {
+	if in.cache != nil {
+		if raw, ok := in.cache.Get("layers", cacheKey(d.Digest)); ok {
+			var idx scan.Index
+			if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(&idx); err == nil {
+				in.hits.Add(1)
+				in.progress(Event{Image: ref.String(), Layer: d.Digest, Read: d.Size, Total: d.Size, Cached: true, Done: true})
+				return &idx, nil
+			}
+		}
+	}
+	select {
+	case in.sem <- struct{}{}:
+		defer func() { <-in.sem }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	layerErr := func(err error) error { return &LayerError{Image: ref.String(), Layer: d.Digest.String(), Err: err} }
+	l, err := img.LayerByDigest(d.Digest)
+	if err != nil {
+		return nil, layerErr(err)
+	}
+	rc, err := l.Compressed()
+	if err != nil {
+		return nil, layerErr(err)
+	}
+	defer rc.Close()
+	in.blobs.Add(1)
+	idx, err := scan.Layer(contextReader{ctx, rc}, d.Digest, scan.Options{
+		TempDir: in.opts.TempDir,
+		Progress: func(n int64) {
+			in.progress(Event{Image: ref.String(), Layer: d.Digest, Read: n, Total: d.Size})
+		},
+	})
+	if err != nil {
+		return nil, layerErr(err)
+	}
+	in.scanned.Add(1)
+	in.progress(Event{Image: ref.String(), Layer: d.Digest, Read: d.Size, Total: d.Size, Done: true})
+	if in.cache != nil {
+		var buf bytes.Buffer
+		if err := gob.NewEncoder(&buf).Encode(idx); err == nil {
+			_ = in.cache.Put("layers", cacheKey(d.Digest), buf.Bytes())
+		}
+	}
+	return idx, nil
+}
+
+func (in *Inspector) progress(e Event) {
+	if in.opts.Progress != nil {
+		in.opts.Progress(e)
+	}
+}
+
+// contextReader stops a long read when the context is cancelled.
+type contextReader struct {
+	ctx context.Context
+	r   interface{ Read([]byte) (int, error) }
+}
+
+func (c contextReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
+// short abbreviates a digest for messages: sha256:0123456789ab.
+func short(d v1.Hash) string {
+	if len(d.Hex) > 12 {
+		return d.Algorithm + ":" + d.Hex[:12]
+	}
+	return d.String()
+}

@@ -1,0 +1,218 @@
+package inspect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/layout"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
+)
+
+// refNameAnnotation names an image in an OCI layout's index.json.
+const refNameAnnotation = "org.opencontainers.image.ref.name"
+
+// retryCodes are the HTTP status codes a registry request is retried on.
+var retryCodes = []int{408, 429, 500, 502, 503, 504}
+
+// open resolves a reference to one image of the wanted platform. close
+// releases what the source holds (a temporary extraction) and must be
+// called once the image's blobs are no longer read.
+func (in *Inspector) open(ctx context.Context, ref Reference) (img v1.Image, close func(), err error) {
+	nop := func() {}
+	switch ref.Transport {
+	case Registry:
+		img, err := in.openRegistry(ctx, ref)
+		return img, nop, err
+	case OCI:
+		img, err := in.openLayout(ref.Path, ref)
+		return img, nop, err
+	case OCIArchive:
+		return in.openOCIArchive(ref)
+	case DockerArchive:
+		img, err := openDockerArchive(ref)
+		return img, nop, err
+	}
+	return nil, nop, fmt.Errorf("opening %q: unknown transport %q", ref, ref.Transport)
+}
+
+// registryRef applies the mirrors and the insecure registries to a reference.
+func (in *Inspector) registryRef(ref Reference) (name.Reference, error) {
+	n := ref.Name
+	full := n.Name()
+	for _, m := range in.opts.Mirrors {
+		if full == m.From || strings.HasPrefix(full, m.From+"/") {
+			full = m.To + strings.TrimPrefix(full, m.From)
+			break
+		}
+	}
+	var nopts []name.Option
+	reg := full[:strings.IndexAny(full+"/", "/")]
+	if slices.Contains(in.opts.Insecure, reg) {
+		nopts = append(nopts, name.Insecure)
+	}
+	if full == n.Name() && len(nopts) == 0 {
+		return n, nil
+	}
+	out, err := name.ParseReference(full, nopts...)
+	if err != nil {
+		return nil, fmt.Errorf("mirroring %q as %q: %w", ref, full, err)
+	}
+	return out, nil
+}
+
+func (in *Inspector) remoteOptions(ctx context.Context) []remote.Option {
+	opts := []remote.Option{
+		remote.WithContext(ctx),
+		remote.WithAuthFromKeychain(in.opts.Keychain),
+		remote.WithRetryBackoff(remote.Backoff{Duration: DefaultBackoff, Factor: 2, Jitter: 0.1, Steps: DefaultRetries}),
+		remote.WithRetryStatusCodes(retryCodes...),
+		remote.WithUserAgent("sammatrix"),
+	}
+	if in.opts.Transport != nil {
+		opts = append(opts, remote.WithTransport(in.opts.Transport))
+	}
+	return opts
+}
+
+func (in *Inspector) openRegistry(ctx context.Context, ref Reference) (v1.Image, error) {
+	n, err := in.registryRef(ref)
+	if err != nil {
+		return nil, err
+	}
+	registry := n.Context().RegistryStr()
+	desc, err := remote.Get(n, in.remoteOptions(ctx)...)
+	if err != nil {
+		return nil, classifyRemote(registry, ref.String(), err)
+	}
+	if desc.MediaType.IsIndex() {
+		idx, err := desc.ImageIndex()
+		if err != nil {
+			return nil, classifyRemote(registry, ref.String(), err)
+		}
+		img, err := selectPlatform(idx, in.opts.Platform, 0)
+		if err != nil && !errors.Is(err, ErrPlatform) {
+			return nil, classifyRemote(registry, ref.String(), err)
+		}
+		return img, err
+	}
+	img, err := desc.Image()
+	if err != nil {
+		return nil, classifyRemote(registry, ref.String(), err)
+	}
+	return img, nil
+}
+
+// selectPlatform picks the image of platform want from an index, looking
+// into nested indexes. When there is none, the error lists what there is.
+func selectPlatform(idx v1.ImageIndex, want v1.Platform, depth int) (v1.Image, error) {
+	im, err := idx.IndexManifest()
+	if err != nil {
+		return nil, fmt.Errorf("reading image index: %w", err)
+	}
+	var have []string
+	for _, m := range im.Manifests {
+		switch {
+		case m.MediaType.IsIndex() && depth < 2:
+			child, err := idx.ImageIndex(m.Digest)
+			if err != nil {
+				return nil, fmt.Errorf("reading nested index %s: %w", m.Digest, err)
+			}
+			if img, err := selectPlatform(child, want, depth+1); err == nil {
+				return img, nil
+			}
+		case m.MediaType.IsImage():
+			if m.Platform != nil && m.Platform.OS == want.OS && m.Platform.Architecture == want.Architecture &&
+				(want.Variant == "" || m.Platform.Variant == want.Variant) {
+				return idx.Image(m.Digest)
+			}
+			if p := platformString(m.Platform); p != "unknown/" && !slices.Contains(have, p) {
+				have = append(have, p)
+			}
+		}
+	}
+	if len(have) == 0 {
+		have = []string{"none"}
+	}
+	return nil, fmt.Errorf("%w %s: the index has %s", ErrPlatform, platformString(&want), strings.Join(have, ", "))
+}
+
+// openLayout opens the image ref names in the OCI layout at dir: by tag (the
+// ref.name annotation), by digest, or the only image when neither is given.
+func (in *Inspector) openLayout(dir string, ref Reference) (v1.Image, error) {
+	if _, err := os.Stat(dir); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("opening OCI layout %q: %w", dir, ErrNotFound)
+		}
+		return nil, fmt.Errorf("opening OCI layout %q: %w", dir, err)
+	}
+	p, err := layout.FromPath(dir)
+	if err != nil {
+		return nil, fmt.Errorf("opening OCI layout %q: %w", dir, err)
+	}
+	idx, err := p.ImageIndex()
+	if err != nil {
+		return nil, fmt.Errorf("reading OCI layout %q: %w", dir, err)
+	}
+	im, err := idx.IndexManifest()
+	if err != nil {
+		return nil, fmt.Errorf("reading OCI layout %q: %w", dir, err)
+	}
+	var chosen *v1.Descriptor
+	var tags []string
+	for i, m := range im.Manifests {
+		tag := m.Annotations[refNameAnnotation]
+		if tag != "" {
+			tags = append(tags, tag)
+		}
+		switch {
+		case ref.Digest != "" && m.Digest.String() == ref.Digest,
+			ref.Tag != "" && ref.Digest == "" && tag == ref.Tag:
+			chosen = &im.Manifests[i]
+		}
+		if chosen != nil {
+			break
+		}
+	}
+	if chosen == nil && ref.Tag == "" && ref.Digest == "" && len(im.Manifests) == 1 {
+		chosen = &im.Manifests[0]
+	}
+	if chosen == nil {
+		what := "an image"
+		switch {
+		case ref.Digest != "":
+			what = "digest " + ref.Digest
+		case ref.Tag != "":
+			what = "tag " + ref.Tag
+		default:
+			return nil, fmt.Errorf("opening OCI layout %q: it holds %d images; name one with :TAG or @DIGEST (tags: %s)", dir, len(im.Manifests), strings.Join(tags, ", "))
+		}
+		return nil, fmt.Errorf("opening OCI layout %q: %w: no %s (tags: %s)", dir, ErrNotFound, what, strings.Join(tags, ", "))
+	}
+	if chosen.MediaType.IsIndex() {
+		child, err := idx.ImageIndex(chosen.Digest)
+		if err != nil {
+			return nil, fmt.Errorf("reading OCI layout %q: %w", dir, err)
+		}
+		return selectPlatform(child, in.opts.Platform, 0)
+	}
+	return idx.Image(chosen.Digest)
+}
+
+func openDockerArchive(ref Reference) (v1.Image, error) {
+	if _, err := os.Stat(ref.Path); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("opening docker archive %q: %w", ref.Path, ErrNotFound)
+	}
+	img, err := tarball.ImageFromPath(ref.Path, nil)
+	if err != nil {
+		return nil, fmt.Errorf("opening docker archive %q: %w", ref.Path, err)
+	}
+	return img, nil
+}
