@@ -1,0 +1,110 @@
+package matrix
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/sammatrix/sammatrix/inspect"
+	"github.com/sammatrix/sammatrix/inspect/elfabi"
+)
+
+// nodeLoad simulates loading node in the built image.
+func nodeLoad(c *pairCheck) ([]loadIssue, []loadedLib) {
+	if c.built == nil || c.nodejs == nil || c.nodejs.Facts.Node == nil {
+		return nil, nil
+	}
+	if !c.loadDone {
+		c.issues, c.libs = simulateLoad(c.built.Tree, inspect.NodePath, c.built.Env["LD_LIBRARY_PATH"], c.built.LDSoConf)
+		c.loadDone = true
+	}
+	return c.issues, c.libs
+}
+
+// checkABIVersions: every non-weak version node (and what it loads) needs
+// must be defined by the library the loader would find in the built image.
+func checkABIVersions(c *pairCheck) []finding {
+	issues, _ := nodeLoad(c)
+	var out []finding
+	for _, is := range issues {
+		if is.Found == "" {
+			continue
+		}
+		img, layer := c.built.Origin(is.FoundNode)
+		who := "node"
+		if is.Object != c.nodejs.Facts.Node.Path {
+			who = is.Object + " (loaded by node)"
+		}
+		have := highest(is.FoundNode.Entry.ELF.Defines, is.Missing)
+		out = append(out, finding{RuleABIVersionMissing, c.pair.Pos,
+			fmt.Sprintf("%s needs %s from %s; %s %s", who, strings.Join(is.Missing, ", "), is.Lib, describeLib(c, is.Found, img), have),
+			&Evidence{Image: img, Path: is.Found, Layer: layer, Expected: strings.Join(is.Missing, " "), Found: strings.TrimPrefix(have, "defines up to ")}})
+	}
+	return out
+}
+
+// checkABILibraries: every library node (and what it loads) needs must be
+// found in the built image.
+func checkABILibraries(c *pairCheck) []finding {
+	issues, _ := nodeLoad(c)
+	var out []finding
+	for _, is := range issues {
+		if is.Found != "" {
+			continue
+		}
+		who := "node"
+		if is.Object != c.nodejs.Facts.Node.Path {
+			who = is.Object + " (loaded by node)"
+		}
+		out = append(out, finding{RuleABILibraryMissing, c.pair.Pos,
+			fmt.Sprintf("%s needs %s, which the loader does not find in the built image (searched LD_LIBRARY_PATH, RUNPATH, ld.so.conf, /lib64, /usr/lib64)", who, is.Lib),
+			&Evidence{Image: c.pair.Runtime.V, Path: is.Lib, Expected: is.Lib, Found: "nothing"}})
+	}
+	return out
+}
+
+// describeLib says which image a library of the built image came from.
+func describeLib(c *pairCheck, p, image string) string {
+	side := "the runtime image's"
+	if image == c.pair.NodeJS.V || (c.nodejs != nil && image == c.nodejs.Ref.String()) {
+		side = "the Node.js image's"
+	}
+	return side + " " + p
+}
+
+// highest says, for the prefixes of the missing versions, the highest
+// version a library defines: "defines up to GLIBC_2.26, GLIBCXX_3.4.24".
+func highest(defines, missing []string) string {
+	var parts []string
+	seen := map[string]bool{}
+	for _, m := range missing {
+		prefix, _, ok := elfabi.Split(m)
+		if !ok || seen[prefix] {
+			continue
+		}
+		seen[prefix] = true
+		if max := elfabi.Max(defines, prefix); max != "" {
+			parts = append(parts, max)
+		} else {
+			parts = append(parts, "no "+prefix+"* version")
+		}
+	}
+	if len(parts) == 0 {
+		return "does not define them"
+	}
+	return "defines up to " + strings.Join(parts, ", ")
+}
+
+// maxDefined returns the highest version with prefix that the library the
+// simulation loaded for name defines, trimmed of the prefix.
+func maxDefined(libs []loadedLib, name, prefix string) string {
+	for _, l := range libs {
+		if l.Name == name && l.Node.Entry.ELF != nil {
+			return strings.TrimPrefix(elfabi.Max(l.Node.Entry.ELF.Defines, prefix), prefix)
+		}
+	}
+	return ""
+}
+
+// base returns the last element of a path.
+func base(p string) string { return path.Base(p) }

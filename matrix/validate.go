@@ -1,0 +1,166 @@
+package matrix
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/Masterminds/semver/v3"
+
+	"github.com/sammatrix/sammatrix/inspect"
+	"github.com/sammatrix/sammatrix/inspect/elfabi"
+)
+
+// ValidateOptions configure Validate.
+type ValidateOptions struct {
+	// Engines looks up engines.node of a Serverless version; nil skips the
+	// serverless-engine rule (and says so in the report).
+	Engines EnginesFunc
+}
+
+// Validate inspects every image of f once and applies every rule to every
+// pair. Findings of the file itself (schema problems) must have been ruled
+// out before. A reference that does not resolve is an image-not-found
+// finding; a registry that cannot be reached, refused credentials or a
+// damaged layer is an error (the run cannot judge anything it did not read).
+func Validate(ctx context.Context, f *File, in *inspect.Inspector, opts ValidateOptions) (*Report, error) {
+	base := filepath.Dir(f.Path)
+	var refs []inspect.Reference
+	index := map[string]int{}
+	add := func(img Image) {
+		key := img.V
+		if _, ok := index[key]; !ok {
+			index[key] = len(refs)
+			refs = append(refs, img.Ref.WithBase(base))
+		}
+	}
+	for _, p := range f.Pairs {
+		add(p.Runtime)
+		add(p.NodeJS)
+	}
+	imgs, errs := in.InspectAll(ctx, refs)
+	var fatal []error
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, inspect.ErrNotFound) && !errors.Is(err, inspect.ErrPlatform) {
+			fatal = append(fatal, err)
+		}
+	}
+	if len(fatal) > 0 {
+		return nil, errors.Join(fatal...)
+	}
+
+	r := &Report{File: f.Path}
+	engines := map[string]string{}
+	if opts.Engines == nil {
+		r.Skipped = append(r.Skipped, RuleServerlessEngine+": not checked (no way to ask npm was given)")
+	} else if f.Severity(RuleServerlessEngine) != Off {
+		for _, s := range f.Serverless {
+			rng, err := opts.Engines(ctx, s.V)
+			switch {
+			case err != nil:
+				r.Skipped = append(r.Skipped, fmt.Sprintf("%s: not checked for serverless@%s: %v", RuleServerlessEngine, s.V, err))
+			case !validRange(rng):
+				r.Skipped = append(r.Skipped, fmt.Sprintf("%s: not checked for serverless@%s: engines.node %q is not a range sammatrix understands", RuleServerlessEngine, s.V, rng))
+			default:
+				engines[s.V] = rng
+			}
+		}
+	}
+
+	static := Lint(f)
+	for _, p := range f.Pairs {
+		c := &pairCheck{file: f, pair: p, engines: engines}
+		var raw []finding
+		for _, side := range []struct {
+			img **inspect.Image
+			ref Image
+		}{{&c.runtime, p.Runtime}, {&c.nodejs, p.NodeJS}} {
+			i := index[side.ref.V]
+			if err := errs[i]; err != nil {
+				raw = append(raw, notFound(side.ref, err))
+				continue
+			}
+			*side.img = imgs[i]
+		}
+		if c.runtime != nil && c.nodejs != nil {
+			b, err := SimulateBuild(c.runtime, c.nodejs)
+			if err != nil {
+				return nil, fmt.Errorf("pair %q: %w", p.ID.V, err)
+			}
+			c.built = b
+			for _, rule := range imageRules {
+				raw = append(raw, rule.check(c)...)
+			}
+		}
+		res := PairResult{Pair: p, Verdict: Compatible, Summary: summarize(c)}
+		for _, s := range static {
+			if s.Pair == p.ID.V {
+				res.Findings = append(res.Findings, s)
+			}
+		}
+		for _, fd := range raw {
+			sev := f.Severity(fd.rule)
+			if sev == Off {
+				continue
+			}
+			res.Findings = append(res.Findings, Finding{Pos: fd.pos, Rule: fd.rule, Severity: sev, Kind: KindRule, Message: fd.message, Pair: p.ID.V, Evidence: fd.evidence})
+		}
+		SortFindings(res.Findings)
+		if HasErrors(res.Findings) {
+			res.Verdict = Incompatible
+		}
+		r.Pairs = append(r.Pairs, res)
+	}
+	return r, nil
+}
+
+func validRange(rng string) bool {
+	_, err := semver.NewConstraint(rng)
+	return err == nil
+}
+
+// notFound turns an image that could not be resolved into a finding on its
+// line: image-not-found, or arch-not-amd64 for an index without linux/amd64.
+func notFound(ref Image, err error) finding {
+	if errors.Is(err, inspect.ErrPlatform) {
+		return finding{RuleArchNotAMD64, ref.Pos, fmt.Sprintf("image %q: %v", ref.V, err),
+			&Evidence{Image: ref.V, Expected: inspect.DefaultPlatform, Found: "no " + inspect.DefaultPlatform + " image"}}
+	}
+	return finding{RuleImageNotFound, ref.Pos, fmt.Sprintf("image %q does not resolve: %v", ref.V, err),
+		&Evidence{Image: ref.V, Expected: "an image", Found: "nothing"}}
+}
+
+// summarize collects the facts a table shows for a pair.
+func summarize(c *pairCheck) Summary {
+	var s Summary
+	if c.runtime != nil {
+		s.RuntimeOS = osName(c.runtime.Facts.OS)
+		s.RuntimeDigest = c.runtime.Facts.Digest
+		if l := c.runtime.Facts.Libstdcxx; l != nil {
+			s.RuntimeLibstdcxx = l.Version
+		}
+	}
+	if c.nodejs != nil {
+		s.NodeJSOS = osName(c.nodejs.Facts.OS)
+		s.NodeJSDigest = c.nodejs.Facts.Digest
+		if l := c.nodejs.Facts.Libstdcxx; l != nil {
+			s.NodeJSLibstdcxx = l.Version
+		}
+		if n := c.nodejs.Facts.Node; n != nil {
+			s.NodeVersion = n.Version
+			var needs []string
+			for _, vs := range n.VersionNeeds {
+				needs = append(needs, vs...)
+			}
+			s.NeedGLIBCXX = strings.TrimPrefix(elfabi.Max(needs, "GLIBCXX_"), "GLIBCXX_")
+			s.NeedGLIBC = strings.TrimPrefix(elfabi.Max(needs, "GLIBC_"), "GLIBC_")
+		}
+	}
+	if _, libs := nodeLoad(c); libs != nil {
+		s.HaveGLIBCXX = maxDefined(libs, "libstdc++.so.6", "GLIBCXX_")
+		s.HaveGLIBC = maxDefined(libs, "libc.so.6", "GLIBC_")
+	}
+	return s
+}
