@@ -33,4 +33,3 @@ func checkEngine(c *pairCheck) []finding {
 	}
 	return out
 }
-
