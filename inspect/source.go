@@ -83,6 +83,9 @@ func (in *Inspector) remoteOptions(ctx context.Context) []remote.Option {
 }
 
 func (in *Inspector) openRegistry(ctx context.Context, ref Reference) (v1.Image, error) {
+	if tag, digest := ref.Identifier(); tag == "" && digest == "" {
+		return nil, fmt.Errorf("resolving %q: name a tag or a digest, e.g. %s:latest", ref, ref.Repository())
+	}
 	n, err := in.registryRef(ref)
 	if err != nil {
 		return nil, err
@@ -98,10 +101,13 @@ func (in *Inspector) openRegistry(ctx context.Context, ref Reference) (v1.Image,
 			return nil, classifyRemote(registry, ref.String(), err)
 		}
 		img, err := selectPlatform(idx, in.opts.Platform, 0)
-		if err != nil && !errors.Is(err, ErrPlatform) {
+		if errors.Is(err, ErrPlatform) {
+			return nil, fmt.Errorf("resolving %q: %w", ref, err)
+		}
+		if err != nil {
 			return nil, classifyRemote(registry, ref.String(), err)
 		}
-		return img, err
+		return img, nil
 	}
 	img, err := desc.Image()
 	if err != nil {
@@ -201,7 +207,11 @@ func (in *Inspector) openLayout(dir string, ref Reference) (v1.Image, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reading OCI layout %q: %w", dir, err)
 		}
-		return selectPlatform(child, in.opts.Platform, 0)
+		img, err := selectPlatform(child, in.opts.Platform, 0)
+		if err != nil {
+			return nil, fmt.Errorf("resolving %q: %w", ref, err)
+		}
+		return img, nil
 	}
 	return idx.Image(chosen.Digest)
 }
