@@ -20,6 +20,14 @@ func newVersion() *cobra.Command {
 	}
 }
 
+// moduleVersion returns the module version of this build, "(devel)" when built from a checkout.
+func moduleVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}
+
 // versionString describes the build: the module version, and the VCS
 // revision and time when the binary was built from a checkout.
 func versionString() string {

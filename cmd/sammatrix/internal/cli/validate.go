@@ -1,0 +1,145 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sammatrix/sammatrix/inspect"
+	"github.com/sammatrix/sammatrix/inspect/cache"
+	"github.com/sammatrix/sammatrix/matrix"
+	"github.com/sammatrix/sammatrix/render/report"
+)
+
+// DefaultNPM is the npm command the serverless-engine rule asks.
+const DefaultNPM = "npm"
+
+// validateFormats are the output formats of validate.
+var validateFormats = []string{"table", "json", "github", "junit", "markdown", "sarif"}
+
+type validateOptions struct {
+	imageFlags
+	file   string
+	output string
+	npm    string
+}
+
+func newValidate() *cobra.Command {
+	o := &validateOptions{}
+	c := &cobra.Command{
+		Use:   "validate [-f FILE] [-o table|json|github|junit|markdown|sarif]",
+		Short: "Check every pair of matrix.yaml on its images",
+		Long: `validate reads every image of matrix.yaml (each distinct layer once, in
+parallel, cached on disk), simulates the built image of each pair (the
+runtime image with the Node.js image's /var/lang and /opt copied on top) and
+applies every rule: OS, libstdc++, the ELF symbol versions node needs from the
+libraries the loader would find, what the copy overwrites or shadows, and the
+Serverless Framework's engines.node (asked of npm).
+
+Exit codes: 0 all pairs compatible, 1 a finding of error severity, 2 the file
+is not a valid matrix.yaml, 3 an image could not be read (registry
+unreachable, credentials refused, corrupt or truncated layer).`,
+		Example: `  sammatrix validate
+  sammatrix validate -f testdata/demo/matrix.yaml
+  sammatrix validate -o github        # annotations and a step summary in GitHub Actions
+  sammatrix validate -o sarif > sammatrix.sarif
+  sammatrix validate --mirror public.ecr.aws=127.0.0.1:5000 --insecure-registry 127.0.0.1:5000`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error { return runValidate(c, o) },
+	}
+	o.register(c)
+	c.Flags().StringVarP(&o.file, "file", "f", matrix.DefaultFile, "matrix file to validate")
+	c.Flags().StringVarP(&o.output, "output", "o", "table", "output format: table, json, github, junit, markdown or sarif")
+	c.Flags().StringVar(&o.npm, "npm", DefaultNPM, "npm command asked for the Serverless Framework's engines.node")
+	return c
+}
+
+func runValidate(c *cobra.Command, o *validateOptions) error {
+	write, err := validateWriter(o.output)
+	if err != nil {
+		return err
+	}
+	f, problems, err := matrix.Load(o.file)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return usageError("%v (use -f to name another file)", err)
+		}
+		return usageError("%v", err)
+	}
+	if matrix.HasSchemaErrors(problems) {
+		if err := report.WriteText(c.ErrOrStderr(), problems); err != nil {
+			return failure(err)
+		}
+		return silent(ExitUsage)
+	}
+	opts, done, err := o.options(c)
+	if err != nil {
+		return err
+	}
+	in, err := inspect.New(opts)
+	if err != nil {
+		done()
+		return failure(err)
+	}
+	var npmCache *cache.Cache
+	if opts.CacheDir != "" {
+		npmCache, _ = cache.Open(opts.CacheDir)
+	}
+	r, err := matrix.Validate(c.Context(), f, in, matrix.ValidateOptions{Engines: matrix.NPMEngines(o.npm, npmCache)})
+	done()
+	if err != nil {
+		return failure(err)
+	}
+	if err := write(c.OutOrStdout(), r); err != nil {
+		return failure(fmt.Errorf("writing the report: %w", err))
+	}
+	if o.output == "github" {
+		if err := appendStepSummary(r); err != nil {
+			return failure(err)
+		}
+	}
+	if _, bad := r.Counts(); bad > 0 {
+		return silent(ExitFindings)
+	}
+	return nil
+}
+
+func validateWriter(format string) (func(io.Writer, *matrix.Report) error, error) {
+	switch format {
+	case "table":
+		return report.WriteValidateTable, nil
+	case "json":
+		return report.WriteValidateJSON, nil
+	case "github":
+		return report.WriteValidateGitHub, nil
+	case "junit":
+		return report.WriteJUnit, nil
+	case "markdown":
+		return report.WriteMarkdown, nil
+	case "sarif":
+		return func(w io.Writer, r *matrix.Report) error { return report.WriteSARIF(w, r, moduleVersion()) }, nil
+	}
+	return nil, usageError("unknown output format %q; want one of %v", format, validateFormats)
+}
+
+// appendStepSummary appends the Markdown report to the file GitHub Actions
+// names in GITHUB_STEP_SUMMARY, when it is set.
+func appendStepSummary(r *matrix.Report) error {
+	path := os.Getenv("GITHUB_STEP_SUMMARY")
+	if path == "" {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("writing the step summary: %w", err)
+	}
+	werr := report.WriteMarkdown(f, r)
+	if err := errors.Join(werr, f.Close()); err != nil {
+		return fmt.Errorf("writing the step summary %q: %w", path, err)
+	}
+	return nil
+}
