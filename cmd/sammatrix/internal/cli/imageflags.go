@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -19,6 +20,7 @@ type imageFlags struct {
 	platform   string
 	noProgress bool
 	quiet      bool
+	verbose    bool
 }
 
 func (f *imageFlags) register(c *cobra.Command) {
@@ -31,6 +33,17 @@ func (f *imageFlags) register(c *cobra.Command) {
 	fl.StringVar(&f.platform, "platform", inspect.DefaultPlatform, "platform an image index resolves to")
 	fl.BoolVar(&f.noProgress, "no-progress", false, "print no progress, even on a terminal")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the result")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "say afterwards what was read: layers scanned, taken from the cache, blobs fetched")
+}
+
+// summarize prints, with -v, what the inspector did.
+func (f *imageFlags) summarize(c *cobra.Command, in *inspect.Inspector, images int) {
+	if !f.verbose {
+		return
+	}
+	s := in.Stats()
+	fmt.Fprintf(c.ErrOrStderr(), "read %d images: %d layers scanned, %d indexes and configs from the cache, %d blobs fetched\n",
+		images, s.LayersScanned, s.CacheHits, s.BlobsFetched)
 }
 
 // options turns the flags into inspector options: the one place where

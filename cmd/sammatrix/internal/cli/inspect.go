@@ -64,6 +64,7 @@ func runInspect(c *cobra.Command, o *inspectOptions, args []string) error {
 	}
 	imgs, errs := in.InspectAll(c.Context(), refs)
 	done()
+	o.summarize(c, in, len(refs))
 	if err := errors.Join(errs...); err != nil {
 		return failure(err)
 	}

@@ -91,6 +91,11 @@ func runValidate(c *cobra.Command, o *validateOptions) error {
 	}
 	r, err := matrix.Validate(c.Context(), f, in, matrix.ValidateOptions{Engines: matrix.NPMEngines(o.npm, npmCache)})
 	done()
+	distinct := map[string]bool{}
+	for _, p := range f.Pairs {
+		distinct[p.Runtime.V], distinct[p.NodeJS.V] = true, true
+	}
+	o.summarize(c, in, len(distinct))
 	if err != nil {
 		return failure(err)
 	}
