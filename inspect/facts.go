@@ -1,6 +1,9 @@
 package inspect
 
 import (
+	"errors"
+	"fmt"
+	"io/fs"
 	"path"
 	"slices"
 	"strings"
@@ -94,7 +97,7 @@ func (in *Inspector) facts(img *Image) *Facts {
 		Platform: platformString(&img.Platform),
 		Env:      Env(img.Config.Config.Env),
 		Layers:   img.Layers,
-		Warnings: img.Warnings,
+		Warnings: slices.Clone(img.Warnings),
 	}
 	layerOf := func(n *fstree.Node) string {
 		if n == nil || n.Layer < 0 || n.Layer >= len(img.Layers) {
@@ -102,7 +105,10 @@ func (in *Inspector) facts(img *Image) *Facts {
 		}
 		return img.Layers[n.Layer].Digest.String()
 	}
-	f.OS = osRelease(t, layerOf)
+	var warning string
+	if f.OS, warning = osRelease(t, layerOf); warning != "" {
+		f.Warnings = append(f.Warnings, warning)
+	}
 	f.LibraryPath = LibraryPath(t, f.Env["LD_LIBRARY_PATH"])
 	f.RPM = rpmFacts(t, layerOf)
 	f.Libstdcxx = libstdcxx(t, f.LibraryPath, layerOf)
@@ -121,16 +127,26 @@ func Env(list []string) map[string]string {
 	return env
 }
 
-func osRelease(t *fstree.Tree, layerOf func(*fstree.Node) string) *OSRelease {
+// osRelease reads /etc/os-release, or /usr/lib/os-release when the former
+// does not exist, as os-release(5) says. An /etc/os-release that exists but
+// cannot be read (a symlink loop, a directory) gives no fact and a warning.
+func osRelease(t *fstree.Tree, layerOf func(*fstree.Node) string) (*OSRelease, string) {
 	for _, p := range []string{"/etc/os-release", "/usr/lib/os-release"} {
 		real, n, err := t.Resolve(p)
-		if err != nil || n.Entry.Kind != scan.File || n.Entry.Data == nil {
+		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
+		if err != nil {
+			return nil, fmt.Sprintf("no os-release: %v", err)
+		}
+		// Data is nil both for an empty file and for one too large to keep.
+		if n.Entry.Kind != scan.File || n.Entry.Data == nil && n.Entry.Size > 0 {
+			return nil, fmt.Sprintf("no os-release: %q is not a readable text file", real)
+		}
 		kv := ParseOSRelease(n.Entry.Data)
-		return &OSRelease{ID: kv["ID"], VersionID: kv["VERSION_ID"], PrettyName: kv["PRETTY_NAME"], Path: real, Layer: layerOf(n)}
+		return &OSRelease{ID: kv["ID"], VersionID: kv["VERSION_ID"], PrettyName: kv["PRETTY_NAME"], Path: real, Layer: layerOf(n)}, ""
 	}
-	return nil
+	return nil, ""
 }
 
 // ParseOSRelease parses os-release contents: KEY=value lines, values
@@ -236,7 +252,15 @@ func libstdcxx(t *fstree.Tree, dirs []string, layerOf func(*fstree.Node) string)
 		l.MaxGLIBCXX = strings.TrimPrefix(elfabi.Max(e.Defines, "GLIBCXX_"), "GLIBCXX_")
 		l.MaxCXXABI = strings.TrimPrefix(elfabi.Max(e.Defines, "CXXABI_"), "CXXABI_")
 	}
+	// /lib64 is a link to usr/lib64 in the SAM images: list the files of
+	// each real directory once, under the first name the search meets.
+	seen := map[string]bool{}
 	for _, d := range dirs {
+		realDir, _, err := t.Resolve(d)
+		if err != nil || seen[realDir] {
+			continue
+		}
+		seen[realDir] = true
 		names, err := t.ReadDir(d)
 		if err != nil {
 			continue
@@ -287,10 +311,12 @@ func nodeFacts(t *fstree.Tree, layerOf func(*fstree.Node) string) *Node {
 	if err != nil || n.Entry.Kind != scan.File {
 		return nil
 	}
-	nd := &Node{Path: real, Version: n.Entry.Version, Layer: layerOf(n), Needed: []string{}, VersionNeeds: map[string][]string{}}
+	nd := &Node{Path: real, Version: n.Entry.Version, Layer: layerOf(n),
+		Needed: []string{}, VersionNeeds: map[string][]string{}, RunPath: []string{}, RPath: []string{}}
 	if e := n.Entry.ELF; e != nil {
 		nd.Needed = append(nd.Needed, e.Needed...)
-		nd.RunPath, nd.RPath = e.RunPath, e.RPath
+		nd.RunPath = append(nd.RunPath, e.RunPath...)
+		nd.RPath = append(nd.RPath, e.RPath...)
 		for lib, needs := range e.Needs {
 			names := make([]string, len(needs))
 			for i, need := range needs {
