@@ -1,0 +1,137 @@
+package report
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/sammatrix/sammatrix/matrix"
+)
+
+// JUnitSuiteName is the name of the one test suite WriteJUnit writes.
+const JUnitSuiteName = "sammatrix validate"
+
+// JUnitSuites is the JUnit XML document WriteJUnit writes, in the form that
+// Jenkins, GitLab and most CI systems read.
+type JUnitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Suites   []JUnitSuite `xml:"testsuite"`
+}
+
+// JUnitSuite is a test suite: the pairs of one matrix file.
+type JUnitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr"`
+	Skipped  int         `xml:"skipped,attr"`
+	Cases    []JUnitCase `xml:"testcase"`
+}
+
+// JUnitCase is one test case: a pair, or a check that did not run.
+type JUnitCase struct {
+	Classname string        `xml:"classname,attr"`
+	Name      string        `xml:"name,attr"`
+	Failure   *JUnitFailure `xml:"failure,omitempty"`
+	Skipped   *JUnitSkipped `xml:"skipped,omitempty"`
+	SystemOut *JUnitOutput  `xml:"system-out,omitempty"`
+}
+
+// JUnitOutput is the standard output of a test case: its warnings and notes.
+type JUnitOutput struct {
+	Text string `xml:",cdata"`
+}
+
+// JUnitFailure marks an incompatible pair; its text lists every error finding.
+type JUnitFailure struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",cdata"`
+}
+
+// JUnitSkipped marks a check that did not run.
+type JUnitSkipped struct {
+	Message string `xml:"message,attr"`
+}
+
+// ToJUnit converts a report to JUnit form: one test case per pair, named by
+// the pair id, whose failure lists the error findings and whose standard
+// output lists the other findings; and one skipped test case per check that
+// did not run, so that CI systems show it.
+func ToJUnit(r *matrix.Report) JUnitSuites {
+	class := relativeFile(r.File)
+	if class == "" {
+		class = "matrix.yaml"
+	}
+	suite := JUnitSuite{Name: JUnitSuiteName}
+	for _, p := range r.Pairs {
+		c := JUnitCase{Classname: class, Name: p.Pair.ID.V}
+		var errs, others strings.Builder
+		var first *matrix.Finding
+		nerr := 0
+		for i, f := range p.Findings {
+			sb := &others
+			if f.Severity == matrix.Error {
+				sb = &errs
+				nerr++
+				if first == nil {
+					first = &p.Findings[i]
+				}
+			} else {
+				fmt.Fprintf(sb, "%s: ", f.Severity)
+			}
+			sb.WriteString(f.String() + "\n")
+			if e := EvidenceText(f.Evidence); e != "" {
+				fmt.Fprintf(sb, "    %s\n", e)
+			}
+		}
+		if p.Verdict != matrix.Compatible {
+			fail := &JUnitFailure{Message: p.Verdict, Type: p.Verdict, Text: errs.String()}
+			if first != nil {
+				fail.Message, fail.Type = first.Message, first.Rule
+				if nerr > 1 {
+					fail.Message += fmt.Sprintf(" (and %d more)", nerr-1)
+				}
+			}
+			c.Failure = fail
+			suite.Failures++
+		}
+		if others.Len() > 0 {
+			c.SystemOut = &JUnitOutput{Text: others.String()}
+		}
+		suite.Cases = append(suite.Cases, c)
+	}
+	for _, s := range r.Skipped {
+		suite.Cases = append(suite.Cases, JUnitCase{Classname: class, Name: "skipped check: " + s, Skipped: &JUnitSkipped{Message: s}})
+		suite.Skipped++
+	}
+	suite.Tests = len(suite.Cases)
+	return JUnitSuites{
+		Name: JUnitSuiteName, Tests: suite.Tests, Failures: suite.Failures, Skipped: suite.Skipped,
+		Suites: []JUnitSuite{suite},
+	}
+}
+
+// WriteJUnit writes the result of validate as a JUnit XML report, described
+// at ToJUnit.
+func WriteJUnit(w io.Writer, r *matrix.Report) error {
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	enc := xml.NewEncoder(&b)
+	enc.Indent("", "  ")
+	if err := enc.Encode(ToJUnit(r)); err != nil {
+		return fmt.Errorf("encoding JUnit XML: %w", err)
+	}
+	b.WriteByte('\n')
+	if _, err := w.Write(b.Bytes()); err != nil {
+		return fmt.Errorf("writing JUnit XML: %w", err)
+	}
+	return nil
+}

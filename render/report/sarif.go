@@ -1,0 +1,123 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+
+	"github.com/sammatrix/sammatrix/matrix"
+)
+
+// SARIFInformationURI is the informationUri of the tool in SARIF output.
+const SARIFInformationURI = "https://github.com/sammatrix/sammatrix"
+
+// schemaRuleSummary describes the rule entry of a finding whose rule is not
+// one of matrix.Rules: a problem of matrix.yaml itself.
+const schemaRuleSummary = "matrix.yaml is not valid"
+
+// ToSARIF converts a report to a SARIF 2.1.0 log with one run: every rule of
+// matrix.Rules as a rule of the driver, and every finding as a result at its
+// position in the matrix file. A finding whose rule is not in matrix.Rules
+// gets a rule entry of its own after them.
+func ToSARIF(r *matrix.Report, version string) *sarif.Report {
+	run := sarif.NewRunWithInformationURI("sammatrix", SARIFInformationURI)
+	if version != "" {
+		run.Tool.Driver.WithVersion(version)
+	}
+	for _, rule := range matrix.Rules {
+		run.AddRule(rule.ID).
+			WithShortDescription(sarif.NewMultiformatMessageString().WithText(rule.Summary)).
+			WithFullDescription(sarif.NewMultiformatMessageString().WithText(sentence(rule.Summary) + " " + rule.Help)).
+			WithHelp(sarif.NewMultiformatMessageString().WithText(rule.Help)).
+			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(rule.Default)))
+	}
+	for _, f := range r.Findings() {
+		if run.GetRuleIndex(f.Rule) < 0 {
+			run.AddRule(f.Rule).
+				WithShortDescription(sarif.NewMultiformatMessageString().WithText(schemaRuleSummary)).
+				WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(f.Severity)))
+		}
+		res := run.CreateResultForRule(f.Rule).
+			WithLevel(sarifLevel(f.Severity)).
+			WithMessage(sarif.NewTextMessage(f.Message))
+		loc := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(sarifURI(f.Pos.File)))
+		if f.Pos.Line > 0 {
+			region := sarif.NewRegion().WithStartLine(f.Pos.Line)
+			if f.Pos.Col > 0 {
+				region.WithStartColumn(f.Pos.Col)
+			}
+			loc.WithRegion(region)
+		}
+		res.AddLocation(sarif.NewLocationWithPhysicalLocation(loc))
+		if f.Pair != "" || f.Evidence != nil {
+			props := sarif.NewPropertyBag()
+			if f.Pair != "" {
+				props.Add("pair", f.Pair)
+			}
+			if f.Evidence != nil {
+				props.Add("evidence", f.Evidence)
+			}
+			res.WithProperties(props)
+		}
+	}
+	return sarif.NewReport().AddRun(run)
+}
+
+// WriteSARIF writes the result of validate as a SARIF 2.1.0 log, described
+// at ToSARIF; version is the version of sammatrix.
+func WriteSARIF(w io.Writer, r *matrix.Report, version string) error {
+	var b bytes.Buffer
+	// The library's PrettyWrite escapes <, > and & as \u003c…, which is
+	// valid but hard to read in rule texts such as "<sam-cli>".
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(ToSARIF(r, version)); err != nil {
+		return fmt.Errorf("encoding SARIF: %w", err)
+	}
+	if _, err := w.Write(b.Bytes()); err != nil {
+		return fmt.Errorf("writing SARIF: %w", err)
+	}
+	return nil
+}
+
+// sarifLevel maps a severity to a SARIF level.
+func sarifLevel(s matrix.Severity) string {
+	switch s {
+	case matrix.Error:
+		return sarif.LevelError
+	case matrix.Warning:
+		return sarif.LevelWarning
+	case matrix.Off:
+		return sarif.LevelNone
+	default:
+		return sarif.LevelNote
+	}
+}
+
+// sarifURI returns the artifact URI of a matrix file: a relative reference,
+// slash separated and without "./", or a file URI for an absolute path.
+func sarifURI(file string) string {
+	if filepath.IsAbs(file) {
+		p := filepath.ToSlash(file)
+		if !strings.HasPrefix(p, "/") {
+			p = "/" + p // a Windows drive letter
+		}
+		return (&url.URL{Scheme: "file", Path: p}).String()
+	}
+	return (&url.URL{Path: relativeFile(file)}).String()
+}
+
+// sentence ends s with a full stop.
+func sentence(s string) string {
+	if s == "" || strings.HasSuffix(s, ".") {
+		return s
+	}
+	return s + "."
+}
