@@ -61,7 +61,10 @@ func ParseReference(s string) (Reference, error) {
 			return Reference{}, fmt.Errorf("parsing reference %q: want oci:DIR[:TAG|@DIGEST]", s)
 		}
 		r := Reference{Transport: OCI, raw: s}
-		if dir, dgst, found := strings.Cut(rest, "@"); found {
+		// A digest follows the last "@" and looks like ALG:HEX; an "@"
+		// elsewhere belongs to the path (layout/build-java21@6.0.33:TAG).
+		if i := strings.LastIndex(rest, "@"); i >= 0 && strings.Contains(rest[i+1:], ":") && !strings.Contains(rest[i+1:], "/") {
+			dir, dgst := rest[:i], rest[i+1:]
 			if !validDigest.MatchString(dgst) {
 				return Reference{}, fmt.Errorf("parsing reference %q: digest %q is not of the form sha256:<64 hex digits>", s, dgst)
 			}
