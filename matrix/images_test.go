@@ -311,3 +311,20 @@ func weakNeed(t *testing.T, b []byte, name string) []byte {
 	t.Fatalf("the ELF file needs no version %s", name)
 	return nil
 }
+
+// checkPair inspects two images and returns what the rules see of them as
+// a pair "p" of a file with the default policy.
+func checkPair(t *testing.T, runtime, nodejs v1.Image) *pairCheck {
+	t.Helper()
+	rt, nj := inspectImage(t, runtime), inspectImage(t, nodejs)
+	b, err := SimulateBuild(rt, nj)
+	if err != nil {
+		t.Fatalf("SimulateBuild(...): %v", err)
+	}
+	image := func(img *inspect.Image) Image {
+		return Image{Value: Value[string]{V: img.Ref.String(), Set: true}, Ref: img.Ref}
+	}
+	p := Pair{ID: Value[string]{V: "p", Set: true}, Runtime: image(rt), NodeJS: image(nj)}
+	f := &File{Path: DefaultFile, Pairs: []Pair{p}, Policy: map[string]Value[Severity]{}}
+	return &pairCheck{file: f, pair: p, runtime: rt, nodejs: nj, built: b, engines: map[string]string{}}
+}
