@@ -25,6 +25,7 @@ func FuzzTar(f *testing.F) {
 		dir("opt/"),
 	))
 	f.Add(makeTar(f, file("./a/../../b", ""), file("/./var/lang/../lang/x.so.1", "\x7fELF")))
+	f.Add(sparseBomb(f))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		tmp := t.TempDir()
 		idx, err := Tar(bytes.NewReader(data), Options{TempDir: tmp})

@@ -93,6 +93,12 @@ func (s *scanner) scan(c *counter) error {
 		}
 		last = hdr.Name
 		s.idx.Files++
+		if isSparse(hdr) {
+			// The holes of a sparse file read as zeros: a few bytes of
+			// archive could make exabytes. Next skips what is stored.
+			s.warnf("ignoring sparse file %q", hdr.Name)
+			continue
+		}
 		if err := s.entry(tr, hdr); err != nil {
 			return err
 		}
@@ -102,6 +108,20 @@ func (s *scanner) scan(c *counter) error {
 			return fmt.Errorf("reading tar entry %q: %w", hdr.Name, err)
 		}
 	}
+}
+
+// isSparse reports whether the entry is a GNU sparse file, in the old GNU
+// format or in one of the PAX ones.
+func isSparse(hdr *tar.Header) bool {
+	if hdr.Typeflag == tar.TypeGNUSparse {
+		return true
+	}
+	for k := range hdr.PAXRecords {
+		if strings.HasPrefix(k, "GNU.sparse.") {
+			return true
+		}
+	}
+	return false
 }
 
 // entry records one tar entry if it is of interest.
@@ -125,7 +145,7 @@ func (s *scanner) entry(tr *tar.Reader, hdr *tar.Header) error {
 		s.add(Entry{Path: p, Kind: Symlink, Mode: mode, Link: hdr.Linkname})
 	case tar.TypeLink:
 		s.hardlink(p, mode, hdr)
-	case tar.TypeReg, tar.TypeGNUSparse, tar.TypeCont:
+	case tar.TypeReg, tar.TypeCont:
 		return s.file(tr, p, mode, hdr)
 	}
 	return nil

@@ -280,3 +280,41 @@ func TestTarProgress(t *testing.T) {
 		t.Errorf("Size = %d, want %d", idx.Size, len(archive))
 	}
 }
+
+// sparseBomb returns a tar archive of a few blocks holding a GNU 1.0 sparse
+// file whose holes make it 1 EiB long.
+func sparseBomb(t testing.TB) []byte {
+	t.Helper()
+	var records string
+	for _, kv := range [][2]string{{"GNU.sparse.major", "1"}, {"GNU.sparse.minor", "0"}, {"GNU.sparse.name", "var/lang/bomb"}, {"GNU.sparse.realsize", "1152921504606846976"}} {
+		rec := " " + kv[0] + "=" + kv[1] + "\n"
+		n := len(rec) + 1
+		for len(fmt.Sprint(n))+len(rec) != n {
+			n++
+		}
+		records += fmt.Sprint(n) + rec
+	}
+	archive := makeTar(t, file("PaxHeaders/bomb", records), file("GNUSparseFile/bomb", "0\n"+strings.Repeat("\x00", 510)))
+	// Make the first entry a PAX extended header: type 'x', new checksum.
+	hdr := archive[:blockSize]
+	hdr[156] = tar.TypeXHeader
+	copy(hdr[148:156], "        ")
+	sum := 0
+	for _, c := range hdr {
+		sum += int(c)
+	}
+	copy(hdr[148:156], fmt.Sprintf("%06o\x00 ", sum))
+	return archive
+}
+
+func TestSparseBomb(t *testing.T) {
+	archive := sparseBomb(t)
+	hdr, err := tar.NewReader(bytes.NewReader(archive)).Next()
+	if err != nil || hdr.Size != 1<<60 || hdr.Name != "var/lang/bomb" {
+		t.Fatalf("fixture is not a sparse file of 1 EiB: %+v, %v", hdr, err)
+	}
+	idx := scanTar(t, archive)
+	if len(idx.Entries) != 0 || !slices.Equal(idx.Warnings, []string{`ignoring sparse file "var/lang/bomb"`}) {
+		t.Errorf("Tar(sparse bomb) = %+v, warnings %q, want no entry and one warning", idx.Entries, idx.Warnings)
+	}
+}
