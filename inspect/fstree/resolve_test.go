@@ -13,7 +13,6 @@ import (
 // linkedTree is an image with the usual merged-/usr links, relative and
 // absolute links, loops and a chain of 41 links.
 func linkedTree(t testing.TB) *Tree {
-	t.Helper()
 	l := []ent{
 		symlink("lib64", "usr/lib64"),
 		symlink("lib", "usr/lib"),

@@ -22,7 +22,6 @@ type elfFixtures struct {
 // buildELF compiles a stub shared library with a linker version script and an
 // executable linked against it.
 func buildELF(t testing.TB) elfFixtures {
-	t.Helper()
 	if _, err := exec.LookPath("gcc"); err != nil {
 		t.Skip("gcc is not installed; it builds the ELF fixtures")
 	}
@@ -146,7 +145,6 @@ func TestHugeELFWarns(t *testing.T) {
 // stream returns a tar stream of one file of size bytes, starting with head
 // and then zeros, produced as it is read so that nothing big is held.
 func stream(t testing.TB, name string, size int64, head []byte) io.Reader {
-	t.Helper()
 	pr, pw := io.Pipe()
 	go func() {
 		tw := tar.NewWriter(pw)

@@ -14,7 +14,6 @@ import (
 // buildRPMDB makes an sqlite rpm database holding one stand-in package,
 // fakepkg-2:1.2.3-4.amzn2023.noarch, with Debian's rpm tools.
 func buildRPMDB(t testing.TB) []byte {
-	t.Helper()
 	for _, tool := range []string{"rpm", "rpmbuild"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("%s is not installed; it builds the rpm database fixture", tool)

@@ -284,7 +284,6 @@ func TestTarProgress(t *testing.T) {
 // sparseBomb returns a tar archive of a few blocks holding a GNU 1.0 sparse
 // file whose holes make it 1 EiB long.
 func sparseBomb(t testing.TB) []byte {
-	t.Helper()
 	var records string
 	for _, kv := range [][2]string{{"GNU.sparse.major", "1"}, {"GNU.sparse.minor", "0"}, {"GNU.sparse.name", "var/lang/bomb"}, {"GNU.sparse.realsize", "1152921504606846976"}} {
 		rec := " " + kv[0] + "=" + kv[1] + "\n"

@@ -31,7 +31,6 @@ func hardlink(name, to string) ent { return ent{name: name, typ: tar.TypeLink, l
 
 // makeTar returns a complete tar archive of the entries.
 func makeTar(t testing.TB, entries ...ent) []byte {
-	t.Helper()
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	for _, e := range entries {
@@ -59,7 +58,6 @@ func makeTar(t testing.TB, entries ...ent) []byte {
 }
 
 func gzipped(t testing.TB, b []byte) []byte {
-	t.Helper()
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
 	if _, err := zw.Write(b); err != nil {
@@ -72,7 +70,6 @@ func gzipped(t testing.TB, b []byte) []byte {
 }
 
 func zstded(t testing.TB, b []byte) []byte {
-	t.Helper()
 	zw, err := zstd.NewWriter(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -94,7 +91,6 @@ func sha(s string) string {
 // scanTar scans a tar archive with a fresh temporary directory, which it
 // checks is left empty.
 func scanTar(t testing.TB, archive []byte) *Index {
-	t.Helper()
 	tmp := t.TempDir()
 	idx, err := Tar(bytes.NewReader(archive), Options{TempDir: tmp})
 	if err != nil {
@@ -105,7 +101,6 @@ func scanTar(t testing.TB, archive []byte) *Index {
 }
 
 func assertEmpty(t testing.TB, dir string) {
-	t.Helper()
 	left, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -128,7 +123,6 @@ func find(idx *Index, p string) []Entry {
 
 // fixture returns a committed test file, or skips if it is absent.
 func fixture(t testing.TB, rel string) []byte {
-	t.Helper()
 	b, err := os.ReadFile("../../testdata/fixtures/" + rel)
 	if err != nil {
 		t.Skipf("fixture missing: %v", err)

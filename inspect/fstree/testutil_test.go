@@ -24,7 +24,6 @@ func whiteout(name string) ent     { return file(name, "") }
 
 // layer writes the entries to a tar stream and scans it.
 func layer(t testing.TB, entries ...ent) *scan.Index {
-	t.Helper()
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	for _, e := range entries {
@@ -53,7 +52,6 @@ func layer(t testing.TB, entries ...ent) *scan.Index {
 
 // image applies the layers in order to a new tree.
 func image(t testing.TB, layers ...[]ent) *Tree {
-	t.Helper()
 	tree := New()
 	for i, l := range layers {
 		tree.Apply(i, layer(t, l...))
@@ -64,7 +62,6 @@ func image(t testing.TB, layers ...[]ent) *Tree {
 // paths lists every path of the tree with its kind and layer, in lexical
 // order: "/usr/lib64/libc.so.6 file 0".
 func paths(t testing.TB, tree *Tree) []string {
-	t.Helper()
 	var out []string
 	err := tree.Walk("/", func(p string, n *Node) error {
 		if p != "/" {
