@@ -3,7 +3,7 @@ package inspect
 import (
 	"bytes"
 	"context"
-	"encoding/gob"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -188,39 +188,79 @@ func (in *Inspector) config(ref Reference, img v1.Image, d v1.Hash) (*v1.ConfigF
 }
 
 // layer returns the index of one layer: from this run, the cache, or a scan.
+// Only successes are kept for the rest of the run: a failed layer is read
+// again by the next image that has it (its blob may have been repaired), and
+// an image waiting on a read that another caller's context cancelled reads
+// the layer itself.
 func (in *Inspector) layer(ctx context.Context, ref Reference, img v1.Image, d v1.Descriptor) (*scan.Index, error) {
-	in.mu.Lock()
-	call, ok := in.layers[d.Digest]
-	if !ok {
-		call = &layerCall{done: make(chan struct{})}
-		in.layers[d.Digest] = call
-	}
-	in.mu.Unlock()
-	if ok {
+	for {
+		in.mu.Lock()
+		call, ok := in.layers[d.Digest]
+		if !ok {
+			call = &layerCall{done: make(chan struct{})}
+			in.layers[d.Digest] = call
+		}
+		in.mu.Unlock()
+		if !ok {
+			call.idx, call.err = in.indexLayer(ctx, ref, img, d)
+			if call.err != nil {
+				in.mu.Lock()
+				delete(in.layers, d.Digest)
+				in.mu.Unlock()
+			}
+			close(call.done)
+			return call.idx, call.err
+		}
 		select {
 		case <-call.done:
-			return call.idx, call.err
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
+		if call.err == nil {
+			return call.idx, nil
+		}
+		if isContextErr(call.err) && ctx.Err() == nil {
+			continue
+		}
+		var le *LayerError
+		if errors.As(call.err, &le) && le.Image != ref.String() {
+			return nil, &LayerError{Image: ref.String(), Layer: le.Layer, Err: le.Err}
+		}
+		return nil, call.err
 	}
-	call.idx, call.err = in.indexLayer(ctx, ref, img, d)
-	close(call.done)
-	return call.idx, call.err
 }
 
+func isContextErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// layerCacheFormat names the encoding of cached layer indexes; it is part of
+// the cache key so that entries of another encoding are never decoded.
+const layerCacheFormat = "json"
+
 func cacheKey(d v1.Hash) string {
-	return fmt.Sprintf("%s-%s-v%d", d.Algorithm, d.Hex, scan.AnalyzerVersion)
+	return fmt.Sprintf("%s-%s-v%d-%s", d.Algorithm, d.Hex, scan.AnalyzerVersion, layerCacheFormat)
+}
+
+// encodeIndex and decodeIndex store a layer index in the cache. JSON keeps
+// what gob drops: a pointer to zero (an rpm epoch of 0) and an empty list.
+func encodeIndex(idx *scan.Index) ([]byte, error) { return json.Marshal(idx) }
+
+func decodeIndex(raw []byte) (*scan.Index, error) {
+	var idx scan.Index
+	if err := json.Unmarshal(raw, &idx); err != nil {
+		return nil, err
+	}
+	return &idx, nil
 }
 
 func (in *Inspector) indexLayer(ctx context.Context, ref Reference, img v1.Image, d v1.Descriptor) (*scan.Index, error) {
 	if in.cache != nil {
 		if raw, ok := in.cache.Get("layers", cacheKey(d.Digest)); ok {
-			var idx scan.Index
-			if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(&idx); err == nil {
+			if idx, err := decodeIndex(raw); err == nil {
 				in.hits.Add(1)
 				in.progress(Event{Image: ref.String(), Layer: d.Digest, Read: d.Size, Total: d.Size, Cached: true, Done: true})
-				return &idx, nil
+				return idx, nil
 			}
 		}
 	}
@@ -253,9 +293,9 @@ func (in *Inspector) indexLayer(ctx context.Context, ref Reference, img v1.Image
 	in.scanned.Add(1)
 	in.progress(Event{Image: ref.String(), Layer: d.Digest, Read: d.Size, Total: d.Size, Done: true})
 	if in.cache != nil {
-		var buf bytes.Buffer
-		if err := gob.NewEncoder(&buf).Encode(idx); err == nil {
-			_ = in.cache.Put("layers", cacheKey(d.Digest), buf.Bytes())
+		if raw, err := encodeIndex(idx); err == nil {
+			// A cache that cannot be written only costs a later run a scan.
+			_ = in.cache.Put("layers", cacheKey(d.Digest), raw)
 		}
 	}
 	return idx, nil
