@@ -25,7 +25,7 @@ func TestServerlessEngine(t *testing.T) {
 	tests := []struct {
 		name    string
 		engines EnginesFunc
-		want    string // the one finding's message; "" for none
+		want    string   // the one finding's message; "" for none
 		skipped []string // the start of each Skipped entry
 	}{
 		{"node too old", enginesOf(">=22"), "serverless@4.4.0 needs node >=22 (engines.node); the Node.js image has v20.18.1", nil},
