@@ -1,0 +1,133 @@
+package matrix
+
+import (
+	"slices"
+	"testing"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/sammatrix/sammatrix/inspect"
+	"github.com/sammatrix/sammatrix/inspect/fixture"
+)
+
+// SimulateBuild does what the Dockerfile does: COPY --from=nodejs of
+// /var/lang and /opt (directories merge, files replace), then ENV PATH.
+func TestSimulateBuild(t *testing.T) {
+	runtime := inspectImage(t, configure(t, buildImage(t,
+		append(amazonLinux(t, "al2023"), fixture.File{Path: "etc/ld.so.conf", Data: []byte("/usr/local/lib\n")}),
+		[]fixture.File{
+			elfFile(t, "python3.12/python3.12", "var/lang/bin/python3.12"),
+			{Path: "var/lang/lib/shared.txt", Data: []byte("runtime\n")},
+			{Path: "opt/runtime.txt", Data: []byte("runtime\n")},
+		}), func(cf *v1.ConfigFile) {
+		cf.Config.Env = []string{"PATH=/usr/bin:/bin", "LD_LIBRARY_PATH=/var/lang/lib:/lib64"}
+	}))
+	nodejs := inspectImage(t, configure(t, buildImage(t, amazonLinux(t, "al2023"),
+		append(nodeFiles(t, "node20", "libssl.so.3"),
+			fixture.File{Path: "var/lang/lib/shared.txt", Data: []byte("nodejs\n")},
+			fixture.File{Path: "opt/nodejs.txt", Data: []byte("nodejs\n")},
+		)), func(cf *v1.ConfigFile) {
+		cf.Config.Env = []string{"PATH=/nodejs/bin", "LD_LIBRARY_PATH=/nodejs/lib"}
+	}))
+	b, err := SimulateBuild(runtime, nodejs)
+	if err != nil {
+		t.Fatalf("SimulateBuild(...): %v", err)
+	}
+
+	// Both sides' files are there; the copied ones come from the Node.js image.
+	for _, tt := range []struct {
+		path   string
+		nodejs bool
+	}{
+		{"/var/lang/bin/python3.12", false},
+		{"/var/lang/bin/node", true},
+		{"/var/lang/lib/libssl.so.3", true},
+		{"/var/lang/lib/shared.txt", true},
+		{"/opt/runtime.txt", false},
+		{"/opt/nodejs.txt", true},
+		{"/usr/lib64/libc.so.6", false},
+	} {
+		n, ok := b.Tree.Lookup(tt.path)
+		if !ok {
+			t.Errorf("built image has no %s", tt.path)
+			continue
+		}
+		if b.FromNodeJS(n) != tt.nodejs {
+			t.Errorf("FromNodeJS(%s) = %v, want %v", tt.path, b.FromNodeJS(n), tt.nodejs)
+		}
+		img, layer := b.Origin(n)
+		want, from := runtime, runtime.Layers[1]
+		if tt.nodejs {
+			want, from = nodejs, nodejs.Layers[1]
+		} else if tt.path == "/usr/lib64/libc.so.6" {
+			from = runtime.Layers[0]
+		}
+		if img != want.Ref.String() || layer != from.Digest.String() {
+			t.Errorf("Origin(%s) = %s, %s, want %s, %s", tt.path, img, layer, want.Ref, from.Digest)
+		}
+	}
+	got, _ := b.Tree.Lookup("/var/lang/lib/shared.txt")
+	want, _ := nodejs.Tree.Lookup("/var/lang/lib/shared.txt")
+	if got.Entry.Digest == "" || got.Entry.Digest != want.Entry.Digest {
+		t.Errorf("/var/lang/lib/shared.txt has digest %q, want the Node.js image's %q", got.Entry.Digest, want.Entry.Digest)
+	}
+	if len(b.Replaced) != 1 || b.Replaced[0].Path != "/var/lang/lib/shared.txt" {
+		t.Errorf("Replaced = %+v, want /var/lang/lib/shared.txt", b.Replaced)
+	}
+	if len(b.Missing) != 0 {
+		t.Errorf("Missing = %v, want none", b.Missing)
+	}
+
+	// The runtime image's config, with the Dockerfile's PATH in front.
+	if got, want := b.Env["PATH"], BuiltPATHPrefix+"/usr/bin:/bin"; got != want {
+		t.Errorf("PATH = %q, want %q", got, want)
+	}
+	if got := b.Env["LD_LIBRARY_PATH"]; got != "/var/lang/lib:/lib64" {
+		t.Errorf("LD_LIBRARY_PATH = %q, want the runtime image's /var/lang/lib:/lib64", got)
+	}
+	if !slices.Equal(b.LDSoConf, []string{"/usr/local/lib"}) {
+		t.Errorf("LDSoConf = %q, want the runtime's [/usr/local/lib]", b.LDSoConf)
+	}
+	if b.CopyLayer != len(runtime.Layers) {
+		t.Errorf("CopyLayer = %d, want %d", b.CopyLayer, len(runtime.Layers))
+	}
+
+	// The inspected images are left alone.
+	if _, ok := runtime.Tree.Lookup("/var/lang/bin/node"); ok {
+		t.Error("SimulateBuild changed the runtime image's tree: it has /var/lang/bin/node")
+	}
+	if got := runtime.Facts.Env["PATH"]; got != "/usr/bin:/bin" {
+		t.Errorf("SimulateBuild changed the runtime image's facts: PATH = %q", got)
+	}
+}
+
+// A directory the Node.js image lacks is recorded, not an error: the
+// not-nodejs-image rule reports it.
+func TestSimulateBuildMissing(t *testing.T) {
+	runtime := inspectImage(t, al2023Runtime(t))
+	tests := []struct {
+		name  string
+		files []fixture.File
+		want  []string
+	}{
+		{"no /opt", without(append(amazonLinux(t, "al2023"), nodeFiles(t, "node20")...), "opt"), []string{"/opt"}},
+		{"/opt a file", append(without(amazonLinux(t, "al2023"), "opt"), append(nodeFiles(t, "node20"),
+			fixture.File{Path: "opt", Data: []byte("not a directory\n")})...), []string{"/opt"}},
+		{"neither", without(amazonLinux(t, "al2023"), "opt"), []string{"/var/lang", "/opt"}},
+		{"both", append(amazonLinux(t, "al2023"), nodeFiles(t, "node20")...), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := SimulateBuild(runtime, inspectImage(t, buildImage(t, tt.files)))
+			if err != nil {
+				t.Fatalf("SimulateBuild(...): %v", err)
+			}
+			if !slices.Equal(b.Missing, tt.want) {
+				t.Errorf("SimulateBuild(...).Missing = %q, want %q", b.Missing, tt.want)
+			}
+			if _, ok := b.Tree.Lookup(inspect.NodePath); ok != !slices.Contains(tt.want, "/var/lang") {
+				t.Errorf("built image has node: %v, want %v", ok, !slices.Contains(tt.want, "/var/lang"))
+			}
+		})
+	}
+}
