@@ -7,9 +7,11 @@ import (
 	"strconv"
 	"testing"
 
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/sammatrix/sammatrix/cmd/sammatrix/internal/cli"
+	"github.com/sammatrix/sammatrix/inspect/fixture"
 )
 
 func TestMain(m *testing.M) {
@@ -52,5 +54,41 @@ var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []str
 		if got != want {
 			ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
 		}
+	},
+	// registry [NAME...] serves fixture images on loopback as $REGISTRY.
+	"registry": fixture.RegistryCmd,
+	// fixture NAME DIR writes fixture image NAME as an OCI layout at DIR,
+	// tagged with its tag, and sets $TAG, $DIGEST (the manifest digest) and
+	// $LAYER0… (the hex of each layer digest, in order).
+	"fixture": func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) != 2 {
+			ts.Fatalf("usage: fixture NAME DIR")
+		}
+		s, ok := fixture.Lookup(args[0])
+		if !ok {
+			ts.Fatalf("fixture: unknown fixture %q", args[0])
+		}
+		img, err := fixture.Build(fixture.Inputs(), s)
+		ts.Check(err)
+		ts.Check(fixture.WriteLayout(ts.MkAbs(args[1]), map[string]v1.Image{s.Tag: img}))
+		d, err := img.Digest()
+		ts.Check(err)
+		m, err := img.Manifest()
+		ts.Check(err)
+		ts.Setenv("TAG", s.Tag)
+		ts.Setenv("DIGEST", d.String())
+		for i, l := range m.Layers {
+			ts.Setenv("LAYER"+strconv.Itoa(i), l.Digest.Hex)
+		}
+	},
+	// truncate FILE cuts FILE to half its size.
+	"truncate": func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) != 1 {
+			ts.Fatalf("usage: truncate FILE")
+		}
+		p := ts.MkAbs(args[0])
+		info, err := os.Stat(p)
+		ts.Check(err)
+		ts.Check(os.Truncate(p, info.Size()/2))
 	},
 }
