@@ -1,0 +1,168 @@
+package matrix
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"maps"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/sammatrix/sammatrix/inspect"
+	"github.com/sammatrix/sammatrix/inspect/fixture"
+)
+
+// countingTransport counts the blob requests (GET or HEAD of
+// /v2/<name>/blobs/<digest>) it carries.
+type countingTransport struct {
+	blobs atomic.Int64
+}
+
+var blobPath = regexp.MustCompile(`^/v2/.+/blobs/[^/]+$`)
+
+func (c *countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if (req.Method == http.MethodGet || req.Method == http.MethodHead) && blobPath.MatchString(req.URL.Path) {
+		c.blobs.Add(1)
+	}
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+// dockerRegistry starts Debian's docker-registry with
+// testdata/registry/docker-registry.sh and returns its 127.0.0.1:PORT. CI
+// must run it: with CI=true a missing binary fails the test.
+func dockerRegistry(t *testing.T) string {
+	t.Helper()
+	const bin = "/usr/bin/docker-registry"
+	if _, err := os.Stat(bin); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true and %s is missing (apt-get install docker-registry): %v", bin, err)
+		}
+		t.Skipf("%s is missing (apt-get install docker-registry): %v", bin, err)
+	}
+	script := filepath.Join("..", "testdata", "registry", "docker-registry.sh")
+	dir := t.TempDir()
+	run := func(args ...string) (string, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, "bash", append([]string{script}, args...)...)
+		cmd.WaitDelay = time.Second
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			return "", fmt.Errorf("running docker-registry.sh %s: %w\n%s", strings.Join(args, " "), err, stderr.String())
+		}
+		return strings.TrimSpace(string(out)), nil
+	}
+	host, err := run("start", dir)
+	t.Cleanup(func() {
+		if _, err := run("stop", dir); err != nil {
+			t.Error(err)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return host
+}
+
+// verdicts returns, per pair id, the verdict and the error rules.
+func verdicts(r *Report) map[string]string {
+	out := map[string]string{}
+	for _, p := range r.Pairs {
+		out[p.Pair.ID.V] = p.Verdict + " " + strings.Join(errorRules(p), ",")
+	}
+	return out
+}
+
+// The acceptance: the demo's pairs read from a registry mirror of
+// public.ecr.aws get the verdicts they get from the OCI layouts, and a
+// second run with the same cache fetches no blob.
+func TestValidateRegistryMirror(t *testing.T) {
+	want := verdicts(validateFile(t, demo, nil))
+	demoYAML, err := os.ReadFile(demo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(demoYAML, []byte("oci:sam/")) {
+		t.Fatalf("%s has no oci:sam/ references", demo)
+	}
+	mirrored := bytes.ReplaceAll(demoYAML, []byte("oci:sam/"), []byte("public.ecr.aws/sam/"))
+	path := filepath.Join(t.TempDir(), DefaultFile)
+	if err := os.WriteFile(path, mirrored, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, fs, err := Load(path)
+	if err != nil || HasSchemaErrors(fs) {
+		t.Fatalf("Load(%q) = %v, %v", path, fs, err)
+	}
+
+	inProcess, stop, err := fixture.StartRegistry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	registries := []struct{ name, host string }{
+		{"go-containerregistry", inProcess},
+		{"docker-registry", ""},
+	}
+	for _, reg := range registries {
+		t.Run(reg.name, func(t *testing.T) {
+			host := reg.host
+			if host == "" {
+				host = dockerRegistry(t)
+			}
+			if err := fixture.PushAll(host, filepath.Join("..", "testdata", "fixtures")); err != nil {
+				t.Fatal(err)
+			}
+			cacheDir := t.TempDir()
+			run := func() (*Report, int64) {
+				t.Helper()
+				tr := &countingTransport{}
+				in, err := inspect.New(inspect.Options{
+					Mirrors:   []inspect.Mirror{{From: "public.ecr.aws", To: host}},
+					Insecure:  []string{host},
+					CacheDir:  cacheDir,
+					Transport: tr,
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				r, err := Validate(context.Background(), f, in, ValidateOptions{})
+				if err != nil {
+					t.Fatalf("Validate(%q) with the mirror %s: %v", path, host, err)
+				}
+				return r, tr.blobs.Load()
+			}
+			r, blobs := run()
+			got := verdicts(r)
+			for _, p := range r.Pairs {
+				id := p.Pair.ID.V
+				if got[id] != want[id] {
+					t.Errorf("Validate(...) pair %q = %v, want %v (as from the OCI layouts)", id, got[id], want[id])
+				}
+			}
+			if len(got) != len(want) || len(got) != 13 {
+				t.Errorf("Validate(...) judged %d pairs, want the demo's %d", len(got), len(want))
+			}
+			if blobs == 0 {
+				t.Errorf("first run fetched no blob; the transport counts nothing")
+			}
+
+			r, blobs = run()
+			if blobs != 0 {
+				t.Errorf("second run with the same cache fetched %d blobs, want 0", blobs)
+			}
+			if got2 := verdicts(r); !maps.Equal(got2, got) {
+				t.Errorf("second run verdicts = %v, want %v", got2, got)
+			}
+		})
+	}
+}
