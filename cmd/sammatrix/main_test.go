@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -29,7 +30,19 @@ func TestScripts(t *testing.T) {
 		UpdateScripts:       os.Getenv("UPDATE_GOLDEN") != "",
 		RequireExplicitExec: true,
 		Cmds:                scriptCmds,
+		Setup:               setupScript,
 	})
+}
+
+// setupScript gives every script DEMO, the absolute path of the offline
+// demo (testdata/demo: matrix.yaml and its OCI layouts).
+func setupScript(env *testscript.Env) error {
+	demo, err := filepath.Abs(filepath.Join("..", "..", "testdata", "demo"))
+	if err != nil {
+		return err
+	}
+	env.Setenv("DEMO", demo)
+	return nil
 }
 
 // scriptCmds are the commands the scripts may use beside testscript's own.
