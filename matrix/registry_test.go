@@ -166,3 +166,70 @@ func TestValidateRegistryMirror(t *testing.T) {
 		})
 	}
 }
+
+// From a registry, an unknown tag or repository is image-not-found and an
+// index without linux/amd64 is arch-not-amd64, each on its reference; the
+// other pairs are judged all the same.
+func TestValidateRegistryNotFound(t *testing.T) {
+	host, stop, err := fixture.StartRegistry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	if err := fixture.PushAll(host, filepath.Join("..", "testdata", "fixtures")); err != nil {
+		t.Fatal(err)
+	}
+	const (
+		python   = "public.ecr.aws/sam/build-python3.12:1.120.0-20240626164131-x86_64"
+		nodejs   = "public.ecr.aws/sam/build-nodejs20.x:1.120.0-20240626164108-x86_64"
+		noTag    = "public.ecr.aws/sam/build-nodejs20.x:1.120.0-20990101000000-x86_64"
+		noRepo   = "public.ecr.aws/sam/build-nodejs99.x:1.120.0-20240626164108-x86_64"
+		armIndex = "public.ecr.aws/sam/build-nodejs20.x@sha256:"
+	)
+	s, _ := fixture.Lookup(fixture.IndexSpec)
+	idx, err := fixture.ArmOnly(filepath.Join("..", "testdata", "fixtures"), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := idx.Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := newMatrix(t)
+	m.pair("no-tag", python, noTag)
+	m.pair("no-repo", python, noRepo)
+	m.pair("arm-only", python, armIndex+d.Hex)
+	m.pair("good", python, nodejs)
+	path := m.write()
+	f, fs, err := Load(path)
+	if err != nil || HasSchemaErrors(fs) {
+		t.Fatalf("Load(%q) = %v, %v", path, fs, err)
+	}
+	in, err := inspect.New(inspect.Options{Mirrors: []inspect.Mirror{{From: "public.ecr.aws", To: host}}, Insecure: []string{host}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Validate(context.Background(), f, in, ValidateOptions{})
+	if err != nil {
+		t.Fatalf("Validate(%q): %v", path, err)
+	}
+	for _, tt := range []struct{ id, ref, rule, want string }{
+		{"no-tag", noTag, RuleImageNotFound, "does not resolve"},
+		{"no-repo", noRepo, RuleImageNotFound, "does not resolve"},
+		{"arm-only", armIndex, RuleArchNotAMD64, "the index has linux/arm64/v8"},
+	} {
+		p := pairByID(t, r, tt.id)
+		got := ruleFindings(p, tt.rule)
+		if len(got) != 1 || p.Verdict != Incompatible {
+			t.Errorf("Validate(...) pair %q = %v with %v, want one %s", tt.id, p.Verdict, p.Findings, tt.rule)
+			continue
+		}
+		line, col := m.posOf(tt.ref)
+		if got[0].Pos.Line != line || got[0].Pos.Col != col || !strings.Contains(got[0].Message, tt.want) {
+			t.Errorf("pair %q: finding %v, want it at %d:%d saying %q", tt.id, got[0], line, col, tt.want)
+		}
+	}
+	if p := pairByID(t, r, "good"); p.Verdict != Compatible {
+		t.Errorf("Validate(...) pair %q = %v (%v), want %v", "good", p.Verdict, p.Findings, Compatible)
+	}
+}
