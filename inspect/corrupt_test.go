@@ -1,8 +1,10 @@
 package inspect
 
 import (
+	"archive/tar"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -178,5 +180,97 @@ func TestCorruptCacheEntry(t *testing.T) {
 				t.Errorf("Inspect(%q) over the rebuilt cache: Stats() = %+v, want %d hits, no fetch", ref, st, nLayers+1)
 			}
 		})
+	}
+}
+
+// TestCorruptDockerArchive changes a layer inside a docker-archive. The
+// archive names no blob digest (they are computed from the archive itself),
+// so only the config's diff_ids can catch it.
+func TestCorruptDockerArchive(t *testing.T) {
+	s, img := build(t, "python3.12")
+	tag, err := fixture.ArchiveTag(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.tar")
+	if err := fixture.WriteDockerArchive(good, tag, img); err != nil {
+		t.Fatal(err)
+	}
+	m, err := img.Manifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	layer := m.Layers[fixture.RuntimeLayer].Digest
+	// Replace the runtime layer with gzip of other contents: a valid blob,
+	// but not the layer the config describes.
+	other, err := fixture.Layer(fixture.File{Path: "var/lang/bin/python3.12", Type: fixture.Reg, Mode: 0o755, Data: []byte("not python")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherBlob, err := other.Compressed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	replacement, err := io.ReadAll(otherBlob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "bad.tar")
+	rewriteTar(t, good, bad, func(name string, b []byte) []byte {
+		if strings.Contains(name, layer.Hex) {
+			return replacement
+		}
+		return b
+	})
+	in := newInspector(t, Options{TempDir: t.TempDir()})
+	mustInspect(t, in, "docker-archive:"+good)
+	_, err = inspect(t, newInspector(t, Options{}), "docker-archive:"+bad)
+	var le *LayerError
+	if !errors.As(err, &le) || !errors.Is(err, scan.ErrDigestMismatch) || !strings.Contains(err.Error(), "diff_id") {
+		t.Fatalf("Inspect(docker-archive with a replaced layer) error = %v, want a *LayerError for a diff_id mismatch", err)
+	}
+}
+
+// rewriteTar copies the tar file src to dst, passing every regular file's
+// contents through edit.
+func rewriteTar(t testing.TB, src, dst string, edit func(name string, b []byte) []byte) {
+	t.Helper()
+	in, err := os.Open(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	tr, tw := tar.NewReader(in), tar.NewWriter(out)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Typeflag == tar.TypeReg {
+			b = edit(h.Name, b)
+			h.Size = int64(len(b))
+		}
+		if err := tw.WriteHeader(h); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -140,7 +140,7 @@ func (in *Inspector) Inspect(ctx context.Context, ref Reference) (*Image, error)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			indexes[i], errs[i] = in.layer(ctx, ref, img, d)
+			indexes[i], errs[i] = in.layer(ctx, ref, img, d, diffID(ref, cfg, i, len(m.Layers)))
 		}()
 	}
 	wg.Wait()
@@ -192,7 +192,7 @@ func (in *Inspector) config(ref Reference, img v1.Image, d v1.Hash) (*v1.ConfigF
 // again by the next image that has it (its blob may have been repaired), and
 // an image waiting on a read that another caller's context cancelled reads
 // the layer itself.
-func (in *Inspector) layer(ctx context.Context, ref Reference, img v1.Image, d v1.Descriptor) (*scan.Index, error) {
+func (in *Inspector) layer(ctx context.Context, ref Reference, img v1.Image, d v1.Descriptor, diffID v1.Hash) (*scan.Index, error) {
 	for {
 		in.mu.Lock()
 		call, ok := in.layers[d.Digest]
@@ -202,7 +202,7 @@ func (in *Inspector) layer(ctx context.Context, ref Reference, img v1.Image, d v
 		}
 		in.mu.Unlock()
 		if !ok {
-			call.idx, call.err = in.indexLayer(ctx, ref, img, d)
+			call.idx, call.err = in.indexLayer(ctx, ref, img, d, diffID)
 			if call.err != nil {
 				in.mu.Lock()
 				delete(in.layers, d.Digest)
@@ -254,7 +254,7 @@ func decodeIndex(raw []byte) (*scan.Index, error) {
 	return &idx, nil
 }
 
-func (in *Inspector) indexLayer(ctx context.Context, ref Reference, img v1.Image, d v1.Descriptor) (*scan.Index, error) {
+func (in *Inspector) indexLayer(ctx context.Context, ref Reference, img v1.Image, d v1.Descriptor, diffID v1.Hash) (*scan.Index, error) {
 	if in.cache != nil {
 		if raw, ok := in.cache.Get("layers", cacheKey(d.Digest)); ok {
 			if idx, err := decodeIndex(raw); err == nil {
@@ -282,6 +282,7 @@ func (in *Inspector) indexLayer(ctx context.Context, ref Reference, img v1.Image
 	defer rc.Close()
 	in.blobs.Add(1)
 	idx, err := scan.Layer(contextReader{ctx, rc}, d.Digest, scan.Options{
+		DiffID:  diffID,
 		TempDir: in.opts.TempDir,
 		Progress: func(n int64) {
 			in.progress(Event{Image: ref.String(), Layer: d.Digest, Read: n, Total: d.Size})
@@ -326,4 +327,14 @@ func short(d v1.Hash) string {
 		return d.Algorithm + ":" + d.Hex[:12]
 	}
 	return d.String()
+}
+
+// diffID returns the uncompressed digest layer i must have when its blob
+// digest proves nothing: a docker-archive's blob digests are computed from
+// the archive itself, so only the config's diff_ids pin its contents.
+func diffID(ref Reference, cfg *v1.ConfigFile, i, layers int) v1.Hash {
+	if ref.Transport != DockerArchive || len(cfg.RootFS.DiffIDs) != layers {
+		return v1.Hash{}
+	}
+	return cfg.RootFS.DiffIDs[i]
 }

@@ -80,7 +80,9 @@ func (s *scanner) readContents(e *Entry, r io.Reader, hdr *tar.Header, w want) e
 // startELF decides where the contents of an ELF file go to be read later.
 func (s *scanner) startELF(c *contents, e *Entry, hdr *tar.Header) error {
 	c.isELF = true
-	if path.Base(e.Path) == "node" {
+	// node is found by name, and a hard link may make another name the
+	// file itself: look in every program of /var/lang/bin too.
+	if path.Base(e.Path) == "node" || path.Dir(e.Path) == "/var/lang/bin" {
 		c.ver = &versionFinder{}
 	}
 	switch {

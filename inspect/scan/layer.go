@@ -77,6 +77,9 @@ func scanBlob(s *scanner, br *bufio.Reader) (int64, error) {
 		dec = zr
 	}
 	c := &counter{r: dec}
+	if s.opts.DiffID.Hex != "" {
+		c.h = sha256.New()
+	}
 	if err := s.scan(c); err != nil {
 		return c.n, err
 	}
@@ -84,6 +87,12 @@ func scanBlob(s *scanner, br *bufio.Reader) (int64, error) {
 	// only checked there.
 	if _, err := io.Copy(io.Discard, c); err != nil {
 		return c.n, fmt.Errorf("reading past the tar end: %w", err)
+	}
+	if c.h != nil {
+		got := v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(c.h.Sum(nil))}
+		if got != s.opts.DiffID {
+			return c.n, fmt.Errorf("%w: uncompressed layer is %s, the config's diff_id is %s", ErrDigestMismatch, got, s.opts.DiffID)
+		}
 	}
 	return c.n, nil
 }

@@ -186,3 +186,27 @@ func pseudoRandom(n int) []byte {
 	}
 	return b
 }
+
+// TestLayerDiffID checks the uncompressed digest when one is given: a blob
+// whose own digest is computed from itself (a docker-archive) is still
+// caught when its contents change.
+func TestLayerDiffID(t *testing.T) {
+	archive := layerArchive(t)
+	gz := gzipped(t, archive)
+	for _, tt := range []struct {
+		name     string
+		diffID   v1.Hash
+		mismatch bool
+	}{
+		{"matching diff_id", digestOf(archive), false},
+		{"other diff_id", digestOf(append(slices.Clip(archive), 0)), true},
+		{"no diff_id", v1.Hash{}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Layer(bytes.NewReader(gz), digestOf(gz), Options{TempDir: t.TempDir(), DiffID: tt.diffID})
+			if got := errors.Is(err, ErrDigestMismatch); got != tt.mismatch {
+				t.Errorf("Layer(diff_id %s) error = %v, want a digest mismatch: %v", tt.diffID, err, tt.mismatch)
+			}
+		})
+	}
+}

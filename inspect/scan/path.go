@@ -36,11 +36,32 @@ var treeRoots = [...]string{"/var/lang", "/opt"}
 // libDirs are directories kept as entries themselves, whatever their layer.
 var libDirs = [...]string{"/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/local/lib", "/usr/local/lib64"}
 
-// textFiles are small text files whose contents are kept.
-var textFiles = [...]string{"/etc/os-release", "/usr/lib/os-release", "/etc/system-release", "/etc/ld.so.conf"}
+// textFiles are small text files whose contents are kept, wherever they
+// are: /etc may be a link to another directory.
+var textFiles = [...]string{"os-release", "system-release", "ld.so.conf"}
 
-// ldSoConfDir is the directory whose files are kept as text files.
-const ldSoConfDir = "/etc/ld.so.conf.d"
+// ldSoConfDir is the name of the directories whose files are kept as text files.
+const ldSoConfDir = "ld.so.conf.d"
+
+// watched are the places facts are read from. An entry of any kind at one
+// of them, or at one of their parents, is kept, so that a later layer that
+// replaces it (a file where a directory was, a directory where a file was)
+// is seen.
+var watched = [...]string{
+	"/etc/os-release", "/usr/lib/os-release", "/etc/system-release", "/etc/ld.so.conf", "/etc/ld.so.conf.d",
+	"/var/lib/rpm", "/usr/lib/sysimage/rpm", "/var/lang", "/opt",
+	"/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/local/lib", "/usr/local/lib64",
+}
+
+// isWatched reports whether p is one of the watched places or a parent of one.
+func isWatched(p string) bool {
+	for _, w := range watched {
+		if p == w || strings.HasPrefix(w, p+"/") || p == "/" {
+			return true
+		}
+	}
+	return false
+}
 
 // inTree reports whether p is /var/lang, /opt or under one of them.
 func inTree(p string) bool {
@@ -64,12 +85,13 @@ func isLibDir(p string) bool {
 
 // isText reports whether p is a small text file whose contents are kept.
 func isText(p string) bool {
+	base := path.Base(p)
 	for _, f := range textFiles {
-		if p == f {
+		if base == f {
 			return true
 		}
 	}
-	return path.Dir(p) == ldSoConfDir
+	return path.Base(path.Dir(p)) == ldSoConfDir
 }
 
 // isSharedLib reports whether the base name of p looks like a shared
@@ -107,5 +129,5 @@ func versionSuffix(s string) bool {
 
 // wantDir reports whether a directory entry at p is kept.
 func wantDir(p string) bool {
-	return inTree(p) || isLibDir(p)
+	return inTree(p) || isLibDir(p) || isWatched(p) || path.Base(p) == ldSoConfDir
 }

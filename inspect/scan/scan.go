@@ -1,6 +1,8 @@
 package scan
 
 import (
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
 	"errors"
 
 	"github.com/sammatrix/sammatrix/inspect/elfabi"
@@ -10,7 +12,7 @@ import (
 // AnalyzerVersion identifies what an Index contains; it changes whenever the
 // contents of an Index change, so that cached indexes are not reused across
 // such changes.
-const AnalyzerVersion = 1
+const AnalyzerVersion = 2
 
 // Limits on what is read into memory or spilled to disk for one file.
 const (
@@ -102,6 +104,11 @@ type Options struct {
 	// (compressed bytes for Layer), about every ProgressInterval bytes and at
 	// the end.
 	Progress func(compressed int64)
+	// DiffID, if set, is the sha256 the uncompressed layer must have (the
+	// image config's rootfs.diff_ids). Layer checks it when the blob's own
+	// digest proves little: a docker-archive names no blob digest, so it is
+	// computed from the very bytes being read.
+	DiffID v1.Hash
 }
 
 // ProgressInterval is about how many bytes are read between two calls of

@@ -213,6 +213,10 @@ func (s *scanner) file(tr *tar.Reader, p string, mode uint32, hdr *tar.Header) e
 	}
 	w.elf = w.digest
 	if !w.digest && !w.text && !isRPM {
+		if isWatched(p) {
+			// A file where a watched directory was: keep that it is there.
+			s.files[p] = s.add(Entry{Path: p, Kind: File, Mode: mode, Size: hdr.Size})
+		}
 		return nil
 	}
 	e := Entry{Path: p, Kind: File, Mode: mode, Size: hdr.Size}

@@ -47,6 +47,7 @@ func TestTarEntries(t *testing.T) {
 				{Path: "/lib64", Kind: Symlink, Mode: 0o777, Link: "usr/lib64"},
 				{Path: "/bin", Kind: Symlink, Mode: 0o777, Link: "usr/bin"},
 				{Path: "/usr/sbin", Kind: Symlink, Mode: 0o777, Link: "bin"},
+				{Path: "/", Kind: Dir, Mode: 0o755},
 				{Path: "/usr/lib64", Kind: Dir, Mode: 0o755},
 			},
 		},
@@ -60,6 +61,8 @@ func TestTarEntries(t *testing.T) {
 				file("var/langs/x", "not kept"),
 			},
 			want: []Entry{
+				// /usr holds watched places: a later layer replacing it must be seen.
+				{Path: "/usr", Kind: Dir, Mode: 0o755},
 				{Path: "/usr/local/lib64", Kind: Dir, Mode: 0o755},
 				{Path: "/lib", Kind: Dir, Mode: 0o755},
 				{Path: "/var/lang", Kind: Dir, Mode: 0o755},

@@ -49,12 +49,16 @@ func TestNodeVersionAcrossReads(t *testing.T) {
 	const release = "node/v20.18.1"
 	for _, at := range []int{chunkSize - 1, chunkSize - 6, chunkSize - 9, chunkSize} {
 		body := "\x7fELF" + strings.Repeat("\x00", at-4) + release + "\x00tail"
-		idx := scanTar(t, makeTar(t, file("var/lang/bin/node", body), file("var/lang/bin/other", body)))
+		idx := scanTar(t, makeTar(t, file("var/lang/bin/node", body), file("var/lang/bin/node-bin", body), file("opt/bin/other", body)))
 		if es := find(idx, "/var/lang/bin/node"); len(es) != 1 || es[0].Version != "v20.18.1" {
 			t.Errorf("Version of node with the release at %d = %+v, want v20.18.1", at, es)
 		}
-		if es := find(idx, "/var/lang/bin/other"); len(es) != 1 || es[0].Version != "" {
-			t.Errorf("Version of a program not named node = %+v, want none", es)
+		// A hard link may make another name of /var/lang/bin the file itself.
+		if es := find(idx, "/var/lang/bin/node-bin"); len(es) != 1 || es[0].Version != "v20.18.1" {
+			t.Errorf("Version of another program of /var/lang/bin = %+v, want v20.18.1", es)
+		}
+		if es := find(idx, "/opt/bin/other"); len(es) != 1 || es[0].Version != "" {
+			t.Errorf("Version of a program elsewhere, not named node = %+v, want none", es)
 		}
 	}
 }
