@@ -42,12 +42,9 @@ func runLint(c *cobra.Command, o lintOptions) error {
 	if err != nil {
 		return err
 	}
-	f, findings, err := matrix.Load(o.file)
+	f, findings, err := loadMatrix(o.file)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return usageError("%v (use -f to name another file)", err)
-		}
-		return usageError("%v", err)
+		return err
 	}
 	findings = append(findings, matrix.Lint(f)...)
 	matrix.SortFindings(findings)
@@ -77,4 +74,17 @@ func findingsWriter(format string, c *cobra.Command) (func([]matrix.Finding) err
 		return func(fs []matrix.Finding) error { return report.WriteGitHub(c.OutOrStdout(), fs) }, nil
 	}
 	return nil, usageError("unknown output format %q; want text, table, json or github", format)
+}
+
+// loadMatrix reads and parses a matrix file; a file that cannot be read is
+// a usage error (exit code 2).
+func loadMatrix(file string) (*matrix.File, []matrix.Finding, error) {
+	f, findings, err := matrix.Load(file)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, usageError("%v (use -f to name another file)", err)
+		}
+		return nil, nil, usageError("%v", err)
+	}
+	return f, findings, nil
 }

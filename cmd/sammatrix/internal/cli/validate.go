@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -63,12 +62,9 @@ func runValidate(c *cobra.Command, o *validateOptions) error {
 	if err != nil {
 		return err
 	}
-	f, problems, err := matrix.Load(o.file)
+	f, problems, err := loadMatrix(o.file)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return usageError("%v (use -f to name another file)", err)
-		}
-		return usageError("%v", err)
+		return err
 	}
 	if matrix.HasSchemaErrors(problems) {
 		if err := report.WriteText(c.ErrOrStderr(), problems); err != nil {
