@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# bench/run.sh measures sammatrix inspect on this machine and prints a
+# markdown table of the figures against the goals:
+#
+#   - cold inspect of a large synthetic image (empty --cache-dir; also
+#     --no-cache, and --jobs 1 for one core) against
+#     (a) `gzip -dc` of the same layer blobs one after another and
+#     (b) a flatten with go-containerregistry's mutate.Extract; goal ≤ 1.0× (a);
+#   - peak RSS of that cold inspect; goal ≤ 150 MB;
+#   - warm inspect (every layer cached) of one image, goal ≤ 50 ms, and of
+#     every distinct image of testdata/demo/matrix.yaml, goal ≤ 200 ms.
+#
+# Usage: bench/run.sh [--size 512M] [--layers 6] [--reps 7] [--warm-reps 15]
+#
+# It builds the command, the image generator (bench/gen) and the flattener
+# (bench/flatten) into a temporary directory, writes the image there, runs
+# every measurement --reps times, interleaved so that a burst of load on the
+# machine hits all of them alike, and reports medians. The blobs are read once
+# first, so every measurement reads them from the page cache: "cold" means
+# nothing in sammatrix's cache, not a cold disk. Needs bash 5, Go, gzip and
+# GNU time (/usr/bin/time, Debian package "time"); never root.
+set -euo pipefail
+export LC_ALL=C
+
+size=512M
+layers=6
+reps=7
+warm_reps=15
+
+usage() {
+	echo "usage: bench/run.sh [--size 512M] [--layers 6] [--reps 7] [--warm-reps 15]" >&2
+	exit 2
+}
+while (($#)); do
+	case $1 in
+	--size) size=${2:?}; shift 2 ;;
+	--layers) layers=${2:?}; shift 2 ;;
+	--reps) reps=${2:?}; shift 2 ;;
+	--warm-reps) warm_reps=${2:?}; shift 2 ;;
+	-h | --help) usage ;;
+	*) echo "bench/run.sh: unknown argument $1" >&2; usage ;;
+	esac
+done
+
+if [[ ! -x /usr/bin/time ]]; then
+	echo "bench/run.sh: GNU time (/usr/bin/time) is missing; install it with: apt-get install -y time" >&2
+	exit 1
+fi
+for tool in go gzip awk; do
+	if ! command -v "$tool" >/dev/null; then
+		echo "bench/run.sh: $tool is missing" >&2
+		exit 1
+	fi
+done
+if [[ -z ${EPOCHREALTIME:-} ]]; then
+	echo "bench/run.sh: needs bash 5 (EPOCHREALTIME)" >&2
+	exit 1
+fi
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/sammatrix-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+log() { echo "bench/run.sh: $*" >&2; }
+
+log "building into $tmp"
+go build -o "$tmp/sammatrix" ./cmd/sammatrix
+go build -o "$tmp/gen" ./bench/gen
+go build -o "$tmp/flatten" ./bench/flatten
+
+log "writing the synthetic image ($size over $layers generated layers)"
+"$tmp/gen" -o "$tmp/image" -size "$size" -layers "$layers" >"$tmp/gen.txt"
+ref=$(awk '$1 == "ref" { print $2 }' "$tmp/gen.txt")
+mapfile -t blobs < <(awk '$1 == "layer" { print $2 }' "$tmp/gen.txt")
+read -r compressed uncompressed files < <(awk '$1 == "total" { print $2, $3, $4 }' "$tmp/gen.txt")
+cat "${blobs[@]}" >/dev/null # into the page cache
+
+demo=testdata/demo
+mapfile -t demo_refs < <(awk '/^[[:space:]]*(-[[:space:]]+)?(runtime|nodejs):/ { print $NF }' "$demo/matrix.yaml" | awk '!seen[$0]++')
+if ((${#demo_refs[@]} == 0)); then
+	echo "bench/run.sh: no images found in $demo/matrix.yaml" >&2
+	exit 1
+fi
+
+# measure NAME CMD...: runs CMD under GNU time, appending the wall time in
+# ms to $tmp/NAME.wall and "rss_kb user_s sys_s" to $tmp/NAME.res.
+measure() {
+	local name=$1 start end
+	shift
+	start=$EPOCHREALTIME
+	/usr/bin/time -f "%M %U %S" -o "$tmp/time.out" "$@" >/dev/null
+	end=$EPOCHREALTIME
+	awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f\n", (e - s) * 1000 }' >>"$tmp/$name.wall"
+	cat "$tmp/time.out" >>"$tmp/$name.res"
+}
+
+# measure_fast NAME CMD...: as measure, without GNU time in between, for
+# runs of a few milliseconds.
+measure_fast() {
+	local name=$1 start end
+	shift
+	start=$EPOCHREALTIME
+	"$@" >/dev/null
+	end=$EPOCHREALTIME
+	awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f\n", (e - s) * 1000 }' >>"$tmp/$name.wall"
+}
+
+# median FILE [COLUMN]: the median of a column of numbers.
+median() {
+	awk -v c="${2:-1}" '{ print $c }' "$1" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+minmax() {
+	sort -g "$1" | awk 'NR == 1 { min = $1 } { max = $1 } END { printf "%.1f–%.1f", min, max }'
+}
+
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+
+log "cold: $reps rounds of gzip -dc, inspect (empty --cache-dir), inspect --no-cache, inspect --no-cache --jobs 1, mutate.Extract"
+for ((i = 1; i <= reps; i++)); do
+	measure gzip bash -c 'for b; do gzip -dc "$b"; done' _ "${blobs[@]}"
+	measure cold "$tmp/sammatrix" inspect --no-progress --cache-dir "$tmp/cache-cold-$i" "$ref"
+	rm -rf "$tmp/cache-cold-$i"
+	measure nocache "$tmp/sammatrix" inspect --no-progress --no-cache "$ref"
+	measure jobs1 "$tmp/sammatrix" inspect --no-progress --no-cache --jobs 1 "$ref"
+	measure extract "$tmp/flatten" "${ref#oci:}"
+done
+
+log "warm: a filling run and a warm-up run, then $warm_reps rounds"
+cache=$tmp/cache-warm
+for ((i = 1; i <= 2; i++)); do
+	"$tmp/sammatrix" inspect --no-progress --cache-dir "$cache" "$ref" >/dev/null
+	(cd "$demo" && "$tmp/sammatrix" inspect --no-progress --cache-dir "$cache" "${demo_refs[@]}" >/dev/null)
+done
+for ((i = 1; i <= warm_reps; i++)); do
+	measure_fast warm "$tmp/sammatrix" inspect --no-progress --cache-dir "$cache" "$ref"
+	(cd "$demo" && measure_fast warmone "$tmp/sammatrix" inspect --no-progress --cache-dir "$cache" "${demo_refs[0]}")
+	(cd "$demo" && measure_fast warmdemo "$tmp/sammatrix" inspect --no-progress --cache-dir "$cache" "${demo_refs[@]}")
+done
+
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+
+gzip_ms=$(median "$tmp/gzip.wall")
+cold_ms=$(median "$tmp/cold.wall")
+nocache_ms=$(median "$tmp/nocache.wall")
+jobs1_ms=$(median "$tmp/jobs1.wall")
+extract_ms=$(median "$tmp/extract.wall")
+warm_ms=$(median "$tmp/warm.wall")
+warmone_ms=$(median "$tmp/warmone.wall")
+warmdemo_ms=$(median "$tmp/warmdemo.wall")
+cold_rss=$(median "$tmp/cold.res" 1)
+cold_rss_max=$(awk '$1 > m { m = $1 } END { print m }' "$tmp/cold.res")
+nocache_rss=$(median "$tmp/nocache.res" 1)
+jobs1_rss=$(median "$tmp/jobs1.res" 1)
+extract_rss=$(median "$tmp/extract.res" 1)
+cpu() { awk '{ print $2 + $3 }' "$tmp/$1.res" >"$tmp/$1.cpu" && median "$tmp/$1.cpu" | awk '{ printf "%.2f", $1 }'; }
+
+# row LABEL NAME MS RSS_KB CPU_S GOAL MET
+row() {
+	printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$1" \
+		"$(awk -v v="$3" 'BEGIN { if (v >= 1000) printf "%.2f s", v / 1000; else printf "%.1f ms", v }')" \
+		"$(minmax "$tmp/$2.wall") ms" "$4" "$5" "$6" "$7"
+}
+mb() { awk -v k="$1" 'BEGIN { printf "%.0f MB", k * 1024 / 1e6 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
+met() { awk -v v="$1" -v g="$2" 'BEGIN { print (v <= g) ? "met" : "not met" }'; }
+
+echo
+echo "## sammatrix inspect benchmark"
+echo
+echo "- machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $(go version | awk '{ print $3, $4 }'), $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "- load average (1, 5, 15 min): $load_start at the start, $load_end at the end"
+echo "- synthetic image: ${#blobs[@]} layers (the $(awk '$1 == "layer" && $5 == 0' "$tmp/gen.txt" | wc -l) of the nodejs20.x fixture, $layers generated), $files generated files, $(mb $((uncompressed / 1024))) uncompressed, $(mb $((compressed / 1024))) of gzip blobs ($(ratio "$uncompressed" "$compressed"))"
+echo "- demo: ${#demo_refs[@]} distinct images of $demo/matrix.yaml"
+echo "- $reps cold rounds, $warm_reps warm rounds; medians, with the range of the wall times"
+echo
+echo "| measurement | wall (median) | range | peak RSS | CPU user+sys | goal | |"
+echo "|---|---|---|---|---|---|---|"
+row "(a) \`gzip -dc\` of the ${#blobs[@]} blobs, one after another" gzip "$gzip_ms" "–" "$(cpu gzip) s" "baseline" ""
+row "cold \`sammatrix inspect\`, empty --cache-dir" cold "$cold_ms" "$(mb "$cold_rss")" "$(cpu cold) s" "≤ 1.0× (a): $(ratio "$cold_ms" "$gzip_ms")" "$(met "$cold_ms" "$gzip_ms")"
+row "cold \`sammatrix inspect --no-cache\`" nocache "$nocache_ms" "$(mb "$nocache_rss")" "$(cpu nocache) s" "$(ratio "$nocache_ms" "$gzip_ms") of (a)" ""
+row "cold \`sammatrix inspect --no-cache --jobs 1\` (one layer at a time)" jobs1 "$jobs1_ms" "$(mb "$jobs1_rss")" "$(cpu jobs1) s" "$(ratio "$jobs1_ms" "$gzip_ms") of (a)" ""
+row "(b) \`mutate.Extract\` flatten to io.Discard" extract "$extract_ms" "$(mb "$extract_rss")" "$(cpu extract) s" "cold is $(ratio "$cold_ms" "$extract_ms") of (b)" ""
+printf '| peak RSS of the cold inspect, largest of the rounds | | | %s | | ≤ 150 MB | %s |\n' \
+	"$(mb "$cold_rss_max")" "$(met "$(awk -v k="$cold_rss_max" 'BEGIN { print k * 1024 / 1e6 }')" 150)"
+row "warm inspect, the synthetic image" warm "$warm_ms" "" "" "≤ 50 ms" "$(met "$warm_ms" 50)"
+row "warm inspect, one demo image" warmone "$warmone_ms" "" "" "≤ 50 ms" "$(met "$warmone_ms" 50)"
+row "warm inspect, the ${#demo_refs[@]} demo images at once" warmdemo "$warmdemo_ms" "" "" "≤ 200 ms" "$(met "$warmdemo_ms" 200)"
