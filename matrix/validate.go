@@ -42,8 +42,12 @@ func Validate(ctx context.Context, f *File, in *inspect.Inspector, opts Validate
 	}
 	imgs, errs := in.InspectAll(ctx, refs)
 	var fatal []error
+	seen := map[string]bool{}
 	for _, err := range errs {
-		if err != nil && !errors.Is(err, inspect.ErrNotFound) && !errors.Is(err, inspect.ErrPlatform) {
+		// A registry that cannot be reached fails every image of it alike:
+		// say so once.
+		if err != nil && !errors.Is(err, inspect.ErrNotFound) && !errors.Is(err, inspect.ErrPlatform) && !seen[err.Error()] {
+			seen[err.Error()] = true
 			fatal = append(fatal, err)
 		}
 	}
