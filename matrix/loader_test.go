@@ -1,6 +1,7 @@
 package matrix
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/sammatrix/sammatrix/inspect/fixture"
@@ -55,26 +56,28 @@ func TestSimulateLoadSearchOrder(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			issues, libs := simulateLoad(img.Tree, tt.object, tt.ldPath, tt.ldSoConf)
+			probs, libs := simulateLoad(img.Tree, tt.object, tt.ldPath, tt.ldSoConf)
 			got := loaded(libs)
 			for name, want := range tt.want {
 				if got[name] != want {
 					t.Errorf("simulateLoad(%s, LD_LIBRARY_PATH=%q) loads %s from %q, want %q", tt.object, tt.ldPath, name, got[name], want)
 				}
 			}
-			var missing []loadIssue
-			for _, is := range issues {
-				if is.Found == "" {
-					missing = append(missing, is)
+			// missing lists "object: library" for each library not found.
+			var missing []string
+			for _, pr := range probs {
+				if pr.Found == "" {
+					missing = append(missing, pr.Object+": "+pr.Lib)
 				} else {
-					t.Errorf("simulateLoad(%s, LD_LIBRARY_PATH=%q): %s needs %v from %s (%s), want no version missing", tt.object, tt.ldPath, is.Object, is.Missing, is.Lib, is.Found)
+					t.Errorf("simulateLoad(%s, LD_LIBRARY_PATH=%q): %s needs %v from %s (%s), want no version missing", tt.object, tt.ldPath, pr.Object, pr.Missing, pr.Lib, pr.Found)
 				}
 			}
-			switch {
-			case tt.missing == "" && len(missing) != 0:
-				t.Errorf("simulateLoad(%s, LD_LIBRARY_PATH=%q) misses %+v, want nothing missing", tt.object, tt.ldPath, missing)
-			case tt.missing != "" && (len(missing) != 1 || missing[0].Lib != tt.missing || missing[0].Object != tt.object):
-				t.Errorf("simulateLoad(%s, LD_LIBRARY_PATH=%q) misses %+v, want %s needed by %s", tt.object, tt.ldPath, missing, tt.missing, tt.object)
+			var want []string
+			if tt.missing != "" {
+				want = []string{tt.object + ": " + tt.missing}
+			}
+			if !slices.Equal(missing, want) {
+				t.Errorf("simulateLoad(%s, LD_LIBRARY_PATH=%q) misses %q, want %q", tt.object, tt.ldPath, missing, want)
 			}
 		})
 	}
@@ -87,9 +90,9 @@ func TestSimulateLoadSearchOrder(t *testing.T) {
 func TestSimulateLoadReusesLoadedLibraries(t *testing.T) {
 	img := inspectImage(t, buildImage(t, amazonLinux(t, "al2023"), systemSSL(t),
 		nodeFiles(t, "node20", "libssl.so.3", "libcrypto.so.3")))
-	issues, libs := simulateLoad(img.Tree, "/var/lang/bin/node", "", nil)
-	if len(issues) != 0 {
-		t.Errorf("simulateLoad(node) issues = %+v, want none", issues)
+	probs, libs := simulateLoad(img.Tree, "/var/lang/bin/node", "", nil)
+	if len(probs) != 0 {
+		t.Errorf("simulateLoad(node) probs = %+v, want none", probs)
 	}
 	if got := loaded(libs)["libcrypto.so.3"]; got != "/var/lang/lib/libcrypto.so.3" {
 		t.Errorf("simulateLoad(node) loads libcrypto.so.3 from %q, want /var/lang/lib/libcrypto.so.3", got)
@@ -104,17 +107,17 @@ func TestSimulateLoadReusesLoadedLibraries(t *testing.T) {
 	}
 
 	// libssl.so.3 on its own searches for itself and finds the old one.
-	issues, _ = simulateLoad(img.Tree, "/var/lang/lib/libssl.so.3", "", nil)
-	if len(issues) != 1 || issues[0].Found != "/usr/lib64/libcrypto.so.3.0.8" || len(issues[0].Missing) != 1 || issues[0].Missing[0] != "OPENSSL_3.4.0" {
-		t.Errorf("simulateLoad(libssl.so.3) issues = %+v, want OPENSSL_3.4.0 missing from /usr/lib64/libcrypto.so.3.0.8", issues)
+	probs, _ = simulateLoad(img.Tree, "/var/lang/lib/libssl.so.3", "", nil)
+	if len(probs) != 1 || probs[0].Found != "/usr/lib64/libcrypto.so.3.0.8" || len(probs[0].Missing) != 1 || probs[0].Missing[0] != "OPENSSL_3.4.0" {
+		t.Errorf("simulateLoad(libssl.so.3) probs = %+v, want OPENSSL_3.4.0 missing from /usr/lib64/libcrypto.so.3.0.8", probs)
 	}
 }
 
 func TestSimulateLoadNotAnObject(t *testing.T) {
 	img := inspectImage(t, buildImage(t, amazonLinux(t, "al2023")))
 	for _, p := range []string{"/var/lang/bin/node", "/etc/os-release", "/usr/lib64"} {
-		if issues, libs := simulateLoad(img.Tree, p, "", nil); issues != nil || libs != nil {
-			t.Errorf("simulateLoad(%s) = %+v, %+v, want nothing", p, issues, libs)
+		if probs, libs := simulateLoad(img.Tree, p, "", nil); probs != nil || libs != nil {
+			t.Errorf("simulateLoad(%s) = %+v, %+v, want nothing", p, probs, libs)
 		}
 	}
 }

@@ -99,9 +99,9 @@ func TestABIRunPathOrigin(t *testing.T) {
 		cf.Config.Env = []string{"PATH=/usr/local/bin:/usr/bin/:/bin", "LD_LIBRARY_PATH=/lib64:/usr/lib64"}
 	})
 	c := checkPair(t, runtime, node20Image(t))
-	issues, libs := nodeLoad(c)
-	if len(issues) != 0 {
-		t.Errorf("nodeLoad(...) issues = %+v, want none", issues)
+	probs, libs := nodeLoad(c)
+	if len(probs) != 0 {
+		t.Errorf("nodeLoad(...) probs = %+v, want none", probs)
 	}
 	loaded := map[string]string{}
 	for _, l := range libs {
