@@ -168,7 +168,7 @@ func (m *testMatrix) pair(id, runtime, nodejs string) {
 // text returns the matrix file.
 func (m *testMatrix) text() string {
 	s := "version: 1\nplugin:\n  version: 1.1.2\n  base-image: harness/serverless-plugin:1.1.0-beta-base-image\n" +
-		"target-repo: docker.io/acme/serverless-plugin\nserverless: " + m.Serverless + "\npairs:\n" + m.pairs.String()
+		"target-repo: 127.0.0.1:5000/acme/serverless-plugin\nserverless: " + m.Serverless + "\npairs:\n" + m.pairs.String()
 	if m.Policy != "" {
 		s += "policy:\n" + m.Policy
 	}

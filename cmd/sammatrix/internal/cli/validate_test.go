@@ -81,7 +81,7 @@ func TestValidateUnreachableRegistry(t *testing.T) {
 plugin:
   version: 1.1.2
   base-image: harness/serverless-plugin:1.1.0-beta-base-image
-target-repo: docker.io/acme/serverless-plugin
+target-repo: 127.0.0.1:5000/acme/serverless-plugin
 serverless: ["3.39.0"]
 pairs:
   - runtime: public.ecr.aws/sam/build-python3.12:1.120.0-20240626164131-x86_64
