@@ -7,6 +7,7 @@ import (
 
 	"github.com/sammatrix/sammatrix/inspect"
 	"github.com/sammatrix/sammatrix/inspect/elfabi"
+	"github.com/sammatrix/sammatrix/inspect/fstree"
 )
 
 // nodeLoad simulates loading node in the built image.
@@ -37,7 +38,7 @@ func checkABIVersions(c *pairCheck) []finding {
 		}
 		have := highest(is.FoundNode.Entry.ELF.Defines, is.Missing)
 		out = append(out, finding{RuleABIVersionMissing, c.pair.Pos,
-			fmt.Sprintf("%s needs %s from %s; %s %s", who, strings.Join(is.Missing, ", "), is.Lib, describeLib(c, is.Found, img), have),
+			fmt.Sprintf("%s needs %s from %s; %s %s", who, strings.Join(is.Missing, ", "), is.Lib, describeLib(c, is.FoundNode, is.Found), have),
 			&Evidence{Image: img, Path: is.Found, Layer: layer, Expected: strings.Join(is.Missing, " "), Found: strings.TrimPrefix(have, "defines up to ")}})
 	}
 	return out
@@ -64,12 +65,11 @@ func checkABILibraries(c *pairCheck) []finding {
 }
 
 // describeLib says which image a library of the built image came from.
-func describeLib(c *pairCheck, p, image string) string {
-	side := "the runtime image's"
-	if image == c.pair.NodeJS.V || (c.nodejs != nil && image == c.nodejs.Ref.String()) {
-		side = "the Node.js image's"
+func describeLib(c *pairCheck, n *fstree.Node, p string) string {
+	if c.built.FromNodeJS(n) {
+		return "the Node.js image's " + p
 	}
-	return side + " " + p
+	return "the runtime image's " + p
 }
 
 // highest says, for the prefixes of the missing versions, the highest

@@ -256,3 +256,34 @@ func TestImageNotFound(t *testing.T) {
 		t.Errorf("Validate(...) pair %q findings = %v, want a %s", "bad", p.Findings, RuleLibstdcxxMismatch)
 	}
 }
+
+// When one image of a pair cannot be read, the other is still judged on
+// its platform.
+func TestArchWithTheOtherImageMissing(t *testing.T) {
+	m := newMatrix(t)
+	rt := m.image(configure(t, al2023Runtime(t), func(cf *v1.ConfigFile) { cf.Architecture, cf.Variant = "arm64", "v8" }))
+	m.pair("p", rt, "oci:nowhere:"+layoutTag)
+	p := m.validate(ValidateOptions{}).Pairs[0]
+	if got := ruleFindings(p, RuleArchNotAMD64); len(got) != 1 {
+		t.Errorf("Validate(...) pair %q arch findings = %q, want one for the arm64 runtime", p.Pair.ID.V, messages(got))
+	}
+	if got := ruleFindings(p, RuleImageNotFound); len(got) != 1 {
+		t.Errorf("Validate(...) pair %q image-not-found findings = %q, want one for the missing Node.js image", p.Pair.ID.V, messages(got))
+	}
+}
+
+// A pair of an image with itself loads only the runtime's libraries: the
+// messages must not call them the Node.js image's.
+func TestSelfPairNamesTheRuntimeImage(t *testing.T) {
+	rt := buildImage(t, amazonLinux(t, "al2"), nodeFiles(t, "node20"))
+	p := validatePair(t, rt, rt)
+	got := ruleFindings(p, RuleABIVersionMissing)
+	if len(got) == 0 {
+		t.Fatalf("Validate(...) AL2 image with node20 in it: no abi-version-missing, want some")
+	}
+	for _, f := range got {
+		if strings.Contains(f.Message, "Node.js image's /usr/lib64") {
+			t.Errorf("finding %q calls a runtime library the Node.js image's", f.Message)
+		}
+	}
+}

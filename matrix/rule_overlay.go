@@ -50,6 +50,7 @@ func checkShadows(c *pairCheck) []finding {
 	if c.built == nil {
 		return nil
 	}
+	// Hard links give one program several names: report it once.
 	type key struct{ object, lib string }
 	seen := map[key]bool{}
 	var out []finding
@@ -68,10 +69,14 @@ func checkShadows(c *pairCheck) []finding {
 			}
 			issues, _ := simulateLoad(c.built.Tree, obj, c.built.Env["LD_LIBRARY_PATH"], c.built.LDSoConf)
 			for _, is := range issues {
-				if is.Found == "" || !c.built.FromNodeJS(is.FoundNode) || seen[key{is.Object, is.Found}] {
+				id := is.Object
+				if _, n, err := c.built.Tree.Resolve(is.Object); err == nil && n.Entry.Digest != "" {
+					id = n.Entry.Digest
+				}
+				if is.Found == "" || !c.built.FromNodeJS(is.FoundNode) || seen[key{id, is.Found}] {
 					continue
 				}
-				seen[key{is.Object, is.Found}] = true
+				seen[key{id, is.Found}] = true
 				img, layer := c.built.Origin(is.FoundNode)
 				out = append(out, finding{RuleOverlayShadowsLibrary, c.pair.Pos,
 					fmt.Sprintf("the runtime's %s needs %s from %s; the COPY put the Node.js image's %s first on the library path, which %s",

@@ -61,8 +61,14 @@ func Validate(ctx context.Context, f *File, in *inspect.Inspector, opts Validate
 		r.Skipped = append(r.Skipped, RuleServerlessEngine+": not checked (no way to ask npm was given)")
 	} else if f.Severity(RuleServerlessEngine) != Off {
 		for _, s := range f.Serverless {
+			if len(r.Skipped) > 0 && strings.HasSuffix(r.Skipped[len(r.Skipped)-1], ErrNoNPM.Error()) {
+				break
+			}
 			rng, err := opts.Engines(ctx, s.V)
 			switch {
+			case errors.Is(err, ErrNoNPM):
+				// Said once: no other version can be asked either.
+				r.Skipped = append(r.Skipped, fmt.Sprintf("%s: not checked: %v", RuleServerlessEngine, err))
 			case err != nil:
 				r.Skipped = append(r.Skipped, fmt.Sprintf("%s: not checked for serverless@%s: %v", RuleServerlessEngine, s.V, err))
 			case !validRange(rng):
@@ -97,6 +103,9 @@ func Validate(ctx context.Context, f *File, in *inspect.Inspector, opts Validate
 			for _, rule := range imageRules {
 				raw = append(raw, rule.check(c)...)
 			}
+		} else {
+			// The image that was read can still be on the wrong platform.
+			raw = append(raw, checkArch(c)...)
 		}
 		res := PairResult{Pair: p, Verdict: Compatible, Summary: summarize(c)}
 		for _, s := range static {
