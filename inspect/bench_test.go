@@ -56,7 +56,6 @@ func TestMain(m *testing.M) {
 
 // largeImage returns the synthetic image, writing it on first use.
 func largeImage(b *testing.B) *synth.Image {
-	b.Helper()
 	large.once.Do(func() {
 		size := int64(defaultBenchSize)
 		if s := os.Getenv(BenchSizeEnv); s != "" {
@@ -86,7 +85,6 @@ func largeImage(b *testing.B) *synth.Image {
 }
 
 func parseRef(b *testing.B, s string) inspect.Reference {
-	b.Helper()
 	ref, err := inspect.ParseReference(s)
 	if err != nil {
 		b.Fatal(err)
@@ -96,7 +94,6 @@ func parseRef(b *testing.B, s string) inspect.Reference {
 
 // demoRefs returns the distinct images of the demo matrix, in file order.
 func demoRefs(b *testing.B) []inspect.Reference {
-	b.Helper()
 	raw, err := os.ReadFile(demoMatrix)
 	if err != nil {
 		b.Fatal(err)
@@ -126,7 +123,6 @@ func demoRefs(b *testing.B) []inspect.Reference {
 }
 
 func inspectOnce(b *testing.B, opts inspect.Options, refs ...inspect.Reference) *inspect.Inspector {
-	b.Helper()
 	in, err := inspect.New(opts)
 	if err != nil {
 		b.Fatal(err)
