@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/sammatrix/sammatrix/inspect/cache"
 	"github.com/sammatrix/sammatrix/inspect/fstree"
@@ -23,6 +24,8 @@ type Inspector struct {
 	opts  Options
 	cache *cache.Cache
 	sem   chan struct{}
+	// memory bounds the ELF files buffered at once by all the scans.
+	memory *semaphore.Weighted
 
 	mu     sync.Mutex
 	layers map[v1.Hash]*layerCall
@@ -37,6 +40,10 @@ type layerCall struct {
 	idx  *scan.Index
 	err  error
 }
+
+// ELFMemory bounds the bytes of ELF files held in memory at once by all the
+// layers being scanned; larger or further files go through temporary files.
+const ELFMemory = 48 << 20
 
 // Stats counts what an Inspector did.
 type Stats struct {
@@ -73,7 +80,12 @@ type Layer struct {
 // New returns an Inspector with opts.
 func New(opts Options) (*Inspector, error) {
 	opts = opts.withDefaults()
-	in := &Inspector{opts: opts, sem: make(chan struct{}, opts.Jobs), layers: map[v1.Hash]*layerCall{}}
+	in := &Inspector{
+		opts:   opts,
+		sem:    make(chan struct{}, opts.Jobs),
+		memory: semaphore.NewWeighted(ELFMemory),
+		layers: map[v1.Hash]*layerCall{},
+	}
 	if opts.CacheDir != "" {
 		c, err := cache.Open(opts.CacheDir)
 		if err != nil {
@@ -283,6 +295,7 @@ func (in *Inspector) indexLayer(ctx context.Context, ref Reference, img v1.Image
 	in.blobs.Add(1)
 	idx, err := scan.Layer(contextReader{ctx, rc}, d.Digest, scan.Options{
 		DiffID:  diffID,
+		Memory:  in.memory,
 		TempDir: in.opts.TempDir,
 		Progress: func(n int64) {
 			in.progress(Event{Image: ref.String(), Layer: d.Digest, Read: n, Total: d.Size})

@@ -2,6 +2,7 @@ package scan
 
 import (
 	"archive/tar"
+	"bytes"
 	"io"
 	"os"
 	"os/exec"
@@ -9,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/sync/semaphore"
 
 	"github.com/sammatrix/sammatrix/inspect/elfabi"
 )
@@ -165,4 +168,25 @@ func stream(t testing.TB, name string, size int64, head []byte) io.Reader {
 	}()
 	t.Cleanup(func() { pr.Close() })
 	return pr
+}
+
+// TestELFMemoryBudget checks that an ELF file is spilled to disk, not held
+// in memory, when the shared budget has no room, and that the budget is
+// given back.
+func TestELFMemoryBudget(t *testing.T) {
+	fx := buildELF(t)
+	lib := fx.lib
+	budget := semaphore.NewWeighted(int64(len(lib)) - 1)
+	tmp := t.TempDir()
+	idx, err := Tar(bytes.NewReader(makeTar(t, file("usr/lib64/libfoo.so.1", string(lib)))), Options{TempDir: tmp, Memory: budget})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if es := find(idx, "/usr/lib64/libfoo.so.1"); len(es) != 1 || es[0].ELF == nil {
+		t.Fatalf("Tar(library larger than the budget) entries = %+v, want ELF facts read from a spilled file", es)
+	}
+	assertEmpty(t, tmp)
+	if !budget.TryAcquire(int64(len(lib)) - 1) {
+		t.Errorf("the memory budget was not given back")
+	}
 }

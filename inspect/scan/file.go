@@ -29,6 +29,8 @@ type contents struct {
 	spill *os.File // a large ELF file spilled to disk
 	isELF bool
 	ver   *versionFinder
+	// release gives back what mem took from the memory budget.
+	release func()
 }
 
 // readContents reads the contents of a regular file once and records the
@@ -86,7 +88,7 @@ func (s *scanner) startELF(c *contents, e *Entry, hdr *tar.Header) error {
 		c.ver = &versionFinder{}
 	}
 	switch {
-	case hdr.Size <= MaxELFMemory:
+	case hdr.Size <= MaxELFMemory && s.reserve(hdr.Size, c):
 		c.mem = make([]byte, 0, hdr.Size)
 	case hdr.Size <= MaxELFSize:
 		f, err := os.CreateTemp(s.tempDir(), "sammatrix-elf-*")
@@ -143,8 +145,27 @@ func (s *scanner) readELF(c *contents, e *Entry) {
 	e.ELF = f
 }
 
-// close removes the spilled file, if any.
+// reserve takes n bytes of the shared memory budget for an ELF buffer. When
+// the budget is spent (other layers hold large files right now) the file is
+// spilled to disk instead, so memory does not grow with the number of jobs.
+func (s *scanner) reserve(n int64, c *contents) bool {
+	b := s.opts.Memory
+	if b == nil {
+		return true
+	}
+	if !b.TryAcquire(n) {
+		return false
+	}
+	c.release = func() { b.Release(n) }
+	return true
+}
+
+// close removes the spilled file, if any, and gives back the memory.
 func (c *contents) close() {
+	if c.release != nil {
+		c.mem = nil
+		c.release()
+	}
 	if c.spill != nil {
 		c.spill.Close()
 		os.Remove(c.spill.Name())

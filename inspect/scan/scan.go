@@ -1,9 +1,10 @@
 package scan
 
 import (
-	v1 "github.com/google/go-containerregistry/pkg/v1"
-
 	"errors"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/sammatrix/sammatrix/inspect/elfabi"
 	"github.com/sammatrix/sammatrix/inspect/rpmdb"
@@ -109,6 +110,10 @@ type Options struct {
 	// digest proves little: a docker-archive names no blob digest, so it is
 	// computed from the very bytes being read.
 	DiffID v1.Hash
+	// Memory, if set, is shared by the scans that run at once: an ELF file
+	// is buffered in memory only while the budget has room for it, and
+	// spilled to TempDir otherwise.
+	Memory *semaphore.Weighted
 }
 
 // ProgressInterval is about how many bytes are read between two calls of
