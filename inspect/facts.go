@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/sammatrix/sammatrix/inspect/elfabi"
@@ -16,6 +17,10 @@ import (
 
 // NodePath is where the SAM Node.js images keep node.
 const NodePath = "/var/lang/bin/node"
+
+// NodeVersionHeader is node's version header, installed with node; the
+// release is read from it when the binary does not say.
+const NodeVersionHeader = "/var/lang/include/node/node_version.h"
 
 // Facts are what sammatrix knows of an image. A fact that could not be
 // established is nil, never invented. Every fact names the layer it came from.
@@ -313,6 +318,12 @@ func nodeFacts(t *fstree.Tree, layerOf func(*fstree.Node) string) *Node {
 	}
 	nd := &Node{Path: real, Version: n.Entry.Version, Layer: layerOf(n),
 		Needed: []string{}, VersionNeeds: map[string][]string{}, RunPath: []string{}, RPath: []string{}}
+	if nd.Version == "" {
+		// A build without its release string still installs its headers.
+		if _, h, err := t.Resolve(NodeVersionHeader); err == nil && h.Entry.Data != nil {
+			nd.Version = ParseNodeVersionHeader(h.Entry.Data)
+		}
+	}
 	if e := n.Entry.ELF; e != nil {
 		nd.Needed = append(nd.Needed, e.Needed...)
 		nd.RunPath = append(nd.RunPath, e.RunPath...)
@@ -327,4 +338,23 @@ func nodeFacts(t *fstree.Tree, layerOf func(*fstree.Node) string) *Node {
 		}
 	}
 	return nd
+}
+
+// ParseNodeVersionHeader reads NODE_MAJOR_VERSION, NODE_MINOR_VERSION and
+// NODE_PATCH_VERSION from node_version.h: "v20.18.1", or "" when one is missing.
+func ParseNodeVersionHeader(data []byte) string {
+	v := map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 3 && f[0] == "#define" && strings.HasPrefix(f[1], "NODE_") && strings.HasSuffix(f[1], "_VERSION") {
+			if _, err := strconv.Atoi(f[2]); err == nil {
+				v[f[1]] = f[2]
+			}
+		}
+	}
+	major, minor, patch := v["NODE_MAJOR_VERSION"], v["NODE_MINOR_VERSION"], v["NODE_PATCH_VERSION"]
+	if major == "" || minor == "" || patch == "" {
+		return ""
+	}
+	return "v" + major + "." + minor + "." + patch
 }

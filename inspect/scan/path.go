@@ -38,7 +38,7 @@ var libDirs = [...]string{"/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/loca
 
 // textFiles are small text files whose contents are kept, wherever they
 // are: /etc may be a link to another directory.
-var textFiles = [...]string{"os-release", "system-release", "ld.so.conf"}
+var textFiles = [...]string{"os-release", "system-release", "ld.so.conf", "node_version.h"}
 
 // ldSoConfDir is the name of the directories whose files are kept as text files.
 const ldSoConfDir = "ld.so.conf.d"

@@ -13,7 +13,7 @@ import (
 // AnalyzerVersion identifies what an Index contains; it changes whenever the
 // contents of an Index change, so that cached indexes are not reused across
 // such changes.
-const AnalyzerVersion = 2
+const AnalyzerVersion = 3
 
 // Limits on what is read into memory or spilled to disk for one file.
 const (

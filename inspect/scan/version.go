@@ -2,10 +2,12 @@ package scan
 
 import "bytes"
 
-// versionNeedle precedes the release in a node binary: "node/v20.18.1".
-var versionNeedle = []byte("node/v")
+// versionNeedles precede the release in a node binary: "node/v20.18.1", or
+// "node-v20.18.1" in the headers URL of process.release, which every
+// official build carries. Both have the same length.
+var versionNeedles = [][]byte{[]byte("node/v"), []byte("node-v")}
 
-// maxVersionLen bounds the "X.Y.Z" part searched after versionNeedle.
+// maxVersionLen bounds the "X.Y.Z" part searched after a needle.
 const maxVersionLen = 32
 
 // versionFinder finds the first "node/vX.Y.Z" in a stream written to it in
@@ -55,22 +57,27 @@ func (f *versionFinder) Version() string {
 	return f.found
 }
 
-// findVersion returns the version of the first complete match in b that
-// starts before limit. A match running to the end of b is complete only at
-// the end of the stream (final), since more digits may follow.
+// findVersion returns the version of the first complete match in b, of any
+// needle, that starts before limit. A match running to the end of b is
+// complete only at the end of the stream (final), since more digits may
+// follow.
 func findVersion(b []byte, limit int, final bool) string {
-	for off := 0; off < limit; {
-		i := bytes.Index(b[off:], versionNeedle)
-		if i < 0 || off+i >= limit {
-			return ""
+	best, at := "", limit
+	for _, needle := range versionNeedles {
+		for off := 0; off < at; {
+			i := bytes.Index(b[off:], needle)
+			if i < 0 || off+i >= at {
+				break
+			}
+			start := off + i + len(needle)
+			if v, ok := parseVersion(b[start:], final); ok {
+				best, at = "v"+v, off+i
+				break
+			}
+			off = start
 		}
-		start := off + i + len(versionNeedle)
-		if v, ok := parseVersion(b[start:], final); ok {
-			return "v" + v
-		}
-		off = start
 	}
-	return ""
+	return best
 }
 
 // parseVersion parses "X.Y.Z" at the start of b, followed by a byte that is

@@ -20,6 +20,9 @@ func TestVersionFinder(t *testing.T) {
 		{"too long", "node/v" + strings.Repeat("1", 40) + ".1.1 ", ""},
 		{"none", strings.Repeat("node/", 30), ""},
 		{"needle overlapping", "nnode/node/v1.0.0!", "v1.0.0"},
+		{"headers URL", "https://nodejs.org/download/release/v20.18.1/node-v20.18.1-headers.tar.gz", "v20.18.1"},
+		{"first of either needle", "node-v18.20.4 node/v20.18.1 ", "v18.20.4"},
+		{"first of either needle, other order", "node/v20.18.1 node-v18.20.4 ", "v20.18.1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
