@@ -16,9 +16,9 @@ type pairCheck struct {
 	// version without an entry was not looked up.
 	engines map[string]string
 
-	// loadDone, issues and libs memoize the simulated load of node.
+	// loadDone, problems and libs memoize the simulated load of node.
 	loadDone bool
-	issues   []loadIssue
+	problems []loadProblem
 	libs     []loadedLib
 }
 

@@ -8,9 +8,9 @@ import (
 // maxLoaded bounds the objects one load simulation follows.
 const maxLoaded = 256
 
-// loadIssue is a problem the dynamic loader would meet: a needed library it
+// loadProblem is a problem the dynamic loader would meet: a needed library it
 // cannot find, or one that lacks needed versions.
-type loadIssue struct {
+type loadProblem struct {
 	// Object is the real path of the object that needs Lib.
 	Object string
 	Lib    string
@@ -33,7 +33,7 @@ type loadedLib struct {
 // with its own search path (RPATH, LD_LIBRARY_PATH, RUNPATH, ld.so.conf,
 // /lib64, /usr/lib64) and a name already loaded is not searched again. It
 // returns the problems and the libraries it loaded.
-func simulateLoad(t *fstree.Tree, objPath, ldLibraryPath string, ldSoConf []string) ([]loadIssue, []loadedLib) {
+func simulateLoad(t *fstree.Tree, objPath, ldLibraryPath string, ldSoConf []string) ([]loadProblem, []loadedLib) {
 	real, root, err := t.Resolve(objPath)
 	if err != nil || root.Entry.ELF == nil {
 		return nil, nil
@@ -44,7 +44,7 @@ func simulateLoad(t *fstree.Tree, objPath, ldLibraryPath string, ldSoConf []stri
 	}
 	queue := []object{{real, root.Entry.ELF}}
 	loaded := map[string]loadedLib{}
-	var issues []loadIssue
+	var problems []loadProblem
 	var libs []loadedLib
 	for i := 0; i < len(queue) && i < maxLoaded; i++ {
 		obj := queue[i]
@@ -54,7 +54,7 @@ func simulateLoad(t *fstree.Tree, objPath, ldLibraryPath string, ldSoConf []stri
 			if !ok {
 				_, found, ok := elfabi.Locate(t.Loader(), name, dirs)
 				if !ok {
-					issues = append(issues, loadIssue{Object: obj.path, Lib: name})
+					problems = append(problems, loadProblem{Object: obj.path, Lib: name})
 					continue
 				}
 				_, n, err := t.Resolve(found)
@@ -72,9 +72,9 @@ func simulateLoad(t *fstree.Tree, objPath, ldLibraryPath string, ldSoConf []stri
 				continue // not analysed (too large or not ELF): nothing to check against
 			}
 			if missing := elfabi.Missing(obj.elf.Needs[name], lib.Node.Entry.ELF.Defines); len(missing) > 0 {
-				issues = append(issues, loadIssue{Object: obj.path, Lib: name, Found: lib.Path, FoundNode: lib.Node, Missing: missing})
+				problems = append(problems, loadProblem{Object: obj.path, Lib: name, Found: lib.Path, FoundNode: lib.Node, Missing: missing})
 			}
 		}
 	}
-	return issues, libs
+	return problems, libs
 }

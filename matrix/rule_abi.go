@@ -11,35 +11,35 @@ import (
 )
 
 // nodeLoad simulates loading node in the built image.
-func nodeLoad(c *pairCheck) ([]loadIssue, []loadedLib) {
+func nodeLoad(c *pairCheck) ([]loadProblem, []loadedLib) {
 	if c.built == nil || c.nodejs == nil || c.nodejs.Facts.Node == nil {
 		return nil, nil
 	}
 	if !c.loadDone {
-		c.issues, c.libs = simulateLoad(c.built.Tree, inspect.NodePath, c.built.Env["LD_LIBRARY_PATH"], c.built.LDSoConf)
+		c.problems, c.libs = simulateLoad(c.built.Tree, inspect.NodePath, c.built.Env["LD_LIBRARY_PATH"], c.built.LDSoConf)
 		c.loadDone = true
 	}
-	return c.issues, c.libs
+	return c.problems, c.libs
 }
 
 // checkABIVersions: every non-weak version node (and what it loads) needs
 // must be defined by the library the loader would find in the built image.
 func checkABIVersions(c *pairCheck) []finding {
-	issues, _ := nodeLoad(c)
+	problems, _ := nodeLoad(c)
 	var out []finding
-	for _, is := range issues {
-		if is.Found == "" {
+	for _, pr := range problems {
+		if pr.Found == "" {
 			continue
 		}
-		img, layer := c.built.Origin(is.FoundNode)
+		img, layer := c.built.Origin(pr.FoundNode)
 		who := "node"
-		if is.Object != c.nodejs.Facts.Node.Path {
-			who = is.Object + " (loaded by node)"
+		if pr.Object != c.nodejs.Facts.Node.Path {
+			who = pr.Object + " (loaded by node)"
 		}
-		have := highest(is.FoundNode.Entry.ELF.Defines, is.Missing)
+		have := highest(pr.FoundNode.Entry.ELF.Defines, pr.Missing)
 		out = append(out, finding{RuleABIVersionMissing, c.pair.Pos,
-			fmt.Sprintf("%s needs %s from %s; %s %s", who, strings.Join(is.Missing, ", "), is.Lib, describeLib(c, is.FoundNode, is.Found), have),
-			&Evidence{Image: img, Path: is.Found, Layer: layer, Expected: strings.Join(is.Missing, " "), Found: strings.TrimPrefix(have, "defines up to ")}})
+			fmt.Sprintf("%s needs %s from %s; %s %s", who, strings.Join(pr.Missing, ", "), pr.Lib, describeLib(c, pr.FoundNode, pr.Found), have),
+			&Evidence{Image: img, Path: pr.Found, Layer: layer, Expected: strings.Join(pr.Missing, " "), Found: strings.TrimPrefix(have, "defines up to ")}})
 	}
 	return out
 }
@@ -47,19 +47,19 @@ func checkABIVersions(c *pairCheck) []finding {
 // checkABILibraries: every library node (and what it loads) needs must be
 // found in the built image.
 func checkABILibraries(c *pairCheck) []finding {
-	issues, _ := nodeLoad(c)
+	problems, _ := nodeLoad(c)
 	var out []finding
-	for _, is := range issues {
-		if is.Found != "" {
+	for _, pr := range problems {
+		if pr.Found != "" {
 			continue
 		}
 		who := "node"
-		if is.Object != c.nodejs.Facts.Node.Path {
-			who = is.Object + " (loaded by node)"
+		if pr.Object != c.nodejs.Facts.Node.Path {
+			who = pr.Object + " (loaded by node)"
 		}
 		out = append(out, finding{RuleABILibraryMissing, c.pair.Pos,
-			fmt.Sprintf("%s needs %s, which the loader does not find in the built image (searched LD_LIBRARY_PATH, RUNPATH, ld.so.conf, /lib64, /usr/lib64)", who, is.Lib),
-			&Evidence{Image: c.pair.Runtime.V, Path: is.Lib, Expected: is.Lib, Found: "nothing"}})
+			fmt.Sprintf("%s needs %s, which the loader does not find in the built image (searched LD_LIBRARY_PATH, RUNPATH, ld.so.conf, /lib64, /usr/lib64)", who, pr.Lib),
+			&Evidence{Image: c.pair.Runtime.V, Path: pr.Lib, Expected: pr.Lib, Found: "nothing"}})
 	}
 	return out
 }

@@ -67,21 +67,21 @@ func checkShadows(c *pairCheck) []finding {
 			if n, ok := c.built.Tree.Lookup(obj); !ok || c.built.FromNodeJS(n) {
 				continue
 			}
-			issues, _ := simulateLoad(c.built.Tree, obj, c.built.Env["LD_LIBRARY_PATH"], c.built.LDSoConf)
-			for _, is := range issues {
-				id := is.Object
-				if _, n, err := c.built.Tree.Resolve(is.Object); err == nil && n.Entry.Digest != "" {
+			problems, _ := simulateLoad(c.built.Tree, obj, c.built.Env["LD_LIBRARY_PATH"], c.built.LDSoConf)
+			for _, pr := range problems {
+				id := pr.Object
+				if _, n, err := c.built.Tree.Resolve(pr.Object); err == nil && n.Entry.Digest != "" {
 					id = n.Entry.Digest
 				}
-				if is.Found == "" || !c.built.FromNodeJS(is.FoundNode) || seen[key{id, is.Found}] {
+				if pr.Found == "" || !c.built.FromNodeJS(pr.FoundNode) || seen[key{id, pr.Found}] {
 					continue
 				}
-				seen[key{id, is.Found}] = true
-				img, layer := c.built.Origin(is.FoundNode)
+				seen[key{id, pr.Found}] = true
+				img, layer := c.built.Origin(pr.FoundNode)
 				out = append(out, finding{RuleOverlayShadowsLibrary, c.pair.Pos,
 					fmt.Sprintf("the runtime's %s needs %s from %s; the COPY put the Node.js image's %s first on the library path, which %s",
-						is.Object, strings.Join(is.Missing, ", "), is.Lib, is.Found, highest(is.FoundNode.Entry.ELF.Defines, is.Missing)),
-					&Evidence{Image: img, Path: is.Found, Layer: layer, Expected: strings.Join(is.Missing, " "), Found: base(is.Found)}})
+						pr.Object, strings.Join(pr.Missing, ", "), pr.Lib, pr.Found, highest(pr.FoundNode.Entry.ELF.Defines, pr.Missing)),
+					&Evidence{Image: img, Path: pr.Found, Layer: layer, Expected: strings.Join(pr.Missing, " "), Found: base(pr.Found)}})
 			}
 		}
 	}
