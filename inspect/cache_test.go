@@ -1,7 +1,9 @@
 package inspect
 
 import (
+	"bytes"
 	"context"
+	"encoding/gob"
 	"errors"
 	"strings"
 	"testing"
@@ -134,6 +136,9 @@ func TestCacheKeepsEmptyAndZero(t *testing.T) {
 			{Name: "bash", Version: "5.2.15", Release: "1.amzn2023.0.2", Arch: "x86_64"},
 		}}},
 		{Path: "/var/lang/bin/node", Kind: scan.File, ELF: &elfabi.File{Needed: []string{"libc.so.6"}, RunPath: []string{"$ORIGIN/../lib"}}},
+		{Path: "/etc/os-release", Kind: scan.File, Data: []byte{}},
+		{Path: "/var/lib/rpm/Packages", Kind: scan.File, RPM: &scan.RPM{Format: rpmdb.BDB, Packages: []rpmdb.Package{}}},
+		{Path: "/usr/lib/os-release", Kind: scan.File},
 	}}
 	raw, err := encodeIndex(idx)
 	if err != nil {
@@ -149,6 +154,29 @@ func TestCacheKeepsEmptyAndZero(t *testing.T) {
 	}
 	if e := got.Entries[1].ELF; e == nil || len(e.RunPath) != 1 || e.Needed[0] != "libc.so.6" {
 		t.Errorf("decodeIndex(encodeIndex(node)) ELF = %+v, want its needs and runpath", e)
+	}
+	// An empty file kept is not a file whose contents were not kept.
+	if d := got.Entries[2].Data; d == nil || len(d) != 0 {
+		t.Errorf("decodeIndex(encodeIndex(empty os-release)) Data = %#v, want empty, not nil", d)
+	}
+	if d := got.Entries[4].Data; d != nil {
+		t.Errorf("decodeIndex(encodeIndex(contents not kept)) Data = %#v, want nil", d)
+	}
+	if r := got.Entries[3].RPM; r == nil || r.Packages == nil || len(r.Packages) != 0 {
+		t.Errorf("decodeIndex(encodeIndex(empty rpm database)) RPM = %+v, want an empty package list", r)
+	}
+}
+
+// TestCacheRejectsInconsistentIndex keeps a cache entry that decodes but
+// does not fit its index (from a bug or a hostile cache directory) from
+// being used.
+func TestCacheRejectsInconsistentIndex(t *testing.T) {
+	var b bytes.Buffer
+	if err := gob.NewEncoder(&b).Encode(cachedIndex{Index: &scan.Index{}, ZeroEpochs: [][2]int{{3, 0}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := decodeIndex(b.Bytes()); err == nil {
+		t.Errorf("decodeIndex(an epoch fix-up for entry 3 of none) = nil error, want one")
 	}
 }
 

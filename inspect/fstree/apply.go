@@ -2,6 +2,7 @@ package fstree
 
 import (
 	"path"
+	"strings"
 
 	"github.com/sammatrix/sammatrix/inspect/scan"
 )
@@ -43,7 +44,7 @@ func (t *Tree) Apply(layer int, idx *scan.Index) {
 
 // remove deletes the node at p with its subtree, if there is one.
 func (t *Tree) remove(p string) {
-	p = path.Clean("/" + p)
+	p = cleanAbs(p)
 	if p == "/" {
 		return
 	}
@@ -54,15 +55,16 @@ func (t *Tree) remove(p string) {
 
 // put adds the entry at its own path, literally.
 func (t *Tree) put(e *scan.Entry, layer int) {
-	p := path.Clean("/" + e.Path)
+	p := cleanAbs(e.Path)
 	if p == "/" {
 		if e.Kind == scan.Dir {
 			t.root.Entry, t.root.Layer = e, layer
 		}
 		return
 	}
-	parent := t.mkdirAll(path.Dir(p), layer)
-	name := path.Base(p)
+	i := strings.LastIndexByte(p, '/')
+	parent := t.mkdirAll(p[:max(i, 1)], layer)
+	name := p[i+1:]
 	if old, ok := parent.children[name]; ok && old.IsDir() && e.Kind == scan.Dir {
 		old.Entry, old.Layer = e, layer
 		return
@@ -70,18 +72,35 @@ func (t *Tree) put(e *scan.Entry, layer int) {
 	parent.children[name] = newNode(e, layer)
 }
 
-// mkdirAll returns the directory at p, creating it and its parents, or
-// replacing non-directories on the way, as a layer holding p would.
+// mkdirAll returns the directory at p (absolute and clean), creating it and
+// its parents, or replacing non-directories on the way, as a layer holding
+// p would.
 func (t *Tree) mkdirAll(p string, layer int) *Node {
-	n, cur := t.root, "/"
-	for _, name := range split(p) {
-		cur = path.Join(cur, name)
+	n := t.root
+	for start := 1; start < len(p); {
+		end := strings.IndexByte(p[start:], '/')
+		if end < 0 {
+			end = len(p)
+		} else {
+			end += start
+		}
+		name := p[start:end]
 		c, ok := n.children[name]
 		if !ok || !c.IsDir() {
-			c = newDir(cur, layer)
+			c = newDir(p[:end], layer)
 			n.children[name] = c
 		}
 		n = c
+		start = end + 1
 	}
 	return n
+}
+
+// cleanAbs returns p as an absolute clean path; the paths of a scan already
+// are, and are returned as they are.
+func cleanAbs(p string) string {
+	if strings.HasPrefix(p, "/") && path.Clean(p) == p {
+		return p
+	}
+	return path.Clean("/" + p)
 }
