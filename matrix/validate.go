@@ -26,107 +26,142 @@ type ValidateOptions struct {
 // finding; a registry that cannot be reached, refused credentials or a
 // damaged layer is an error (the run cannot judge anything it did not read).
 func Validate(ctx context.Context, f *File, in *inspect.Inspector, opts ValidateOptions) (*Report, error) {
+	images, err := inspectImages(ctx, f, in)
+	if err != nil {
+		return nil, err
+	}
+	r := &Report{File: f.Path}
+	engines := lookupEngines(ctx, f, opts.Engines, r)
+	static := Lint(f)
+	for _, p := range f.Pairs {
+		res, err := judge(f, p, images, engines, static)
+		if err != nil {
+			return nil, err
+		}
+		r.Pairs = append(r.Pairs, res)
+	}
+	return r, nil
+}
+
+// inspected is an image of the matrix as Validate read it: the image, or
+// why it could not be read.
+type inspected struct {
+	img *inspect.Image
+	err error
+}
+
+// inspectImages reads every distinct image of f at once. It fails on the
+// errors that leave nothing to judge; an image that does not resolve is
+// kept with its error, for a finding on its line.
+func inspectImages(ctx context.Context, f *File, in *inspect.Inspector) (map[string]inspected, error) {
 	base := filepath.Dir(f.Path)
 	var refs []inspect.Reference
-	index := map[string]int{}
-	add := func(img Image) {
-		key := img.V
-		if _, ok := index[key]; !ok {
-			index[key] = len(refs)
-			refs = append(refs, img.Ref.WithBase(base))
+	var keys []string
+	seen := map[string]bool{}
+	for _, p := range f.Pairs {
+		for _, img := range []Image{p.Runtime, p.NodeJS} {
+			if !seen[img.V] {
+				seen[img.V] = true
+				keys = append(keys, img.V)
+				refs = append(refs, img.Ref.WithBase(base))
+			}
 		}
 	}
-	for _, p := range f.Pairs {
-		add(p.Runtime)
-		add(p.NodeJS)
-	}
 	imgs, errs := in.InspectAll(ctx, refs)
+	out := map[string]inspected{}
 	var fatal []error
-	seen := map[string]bool{}
-	for _, err := range errs {
+	said := map[string]bool{}
+	for i, key := range keys {
+		out[key] = inspected{imgs[i], errs[i]}
+		err := errs[i]
 		// A registry that cannot be reached fails every image of it alike:
 		// say so once.
-		if err != nil && !errors.Is(err, inspect.ErrNotFound) && !errors.Is(err, inspect.ErrPlatform) && !seen[err.Error()] {
-			seen[err.Error()] = true
+		if err != nil && !errors.Is(err, inspect.ErrNotFound) && !errors.Is(err, inspect.ErrPlatform) && !said[err.Error()] {
+			said[err.Error()] = true
 			fatal = append(fatal, err)
 		}
 	}
 	if len(fatal) > 0 {
 		return nil, errors.Join(fatal...)
 	}
+	return out, nil
+}
 
-	r := &Report{File: f.Path}
+// lookupEngines asks engines.node of every Serverless version of f. The
+// versions it cannot ask are listed in r.Skipped, with the reason.
+func lookupEngines(ctx context.Context, f *File, ask EnginesFunc, r *Report) map[string]string {
 	engines := map[string]string{}
-	if opts.Engines == nil {
+	switch {
+	case ask == nil:
 		r.Skipped = append(r.Skipped, RuleServerlessEngine+": not checked (no way to ask npm was given)")
-	} else if f.Severity(RuleServerlessEngine) != Off {
-		for _, s := range f.Serverless {
-			if len(r.Skipped) > 0 && strings.HasSuffix(r.Skipped[len(r.Skipped)-1], ErrNoNPM.Error()) {
-				break
-			}
-			rng, err := opts.Engines(ctx, s.V)
-			switch {
-			case errors.Is(err, ErrNoNPM):
-				// Said once: no other version can be asked either.
-				r.Skipped = append(r.Skipped, fmt.Sprintf("%s: not checked: %v", RuleServerlessEngine, err))
-			case err != nil:
-				r.Skipped = append(r.Skipped, fmt.Sprintf("%s: not checked for serverless@%s: %v", RuleServerlessEngine, s.V, err))
-			case !validRange(rng):
-				r.Skipped = append(r.Skipped, fmt.Sprintf("%s: not checked for serverless@%s: engines.node %q is not a range sammatrix understands", RuleServerlessEngine, s.V, rng))
-			default:
-				engines[s.V] = rng
-			}
+		return engines
+	case f.Severity(RuleServerlessEngine) == Off:
+		return engines
+	}
+	for _, s := range f.Serverless {
+		rng, err := ask(ctx, s.V)
+		switch {
+		case errors.Is(err, ErrNoNPM):
+			// Said once: no other version can be asked either.
+			r.Skipped = append(r.Skipped, fmt.Sprintf("%s: not checked: %v", RuleServerlessEngine, err))
+			return engines
+		case err != nil:
+			r.Skipped = append(r.Skipped, fmt.Sprintf("%s: not checked for serverless@%s: %v", RuleServerlessEngine, s.V, err))
+		case !validRange(rng):
+			r.Skipped = append(r.Skipped, fmt.Sprintf("%s: not checked for serverless@%s: engines.node %q is not a range sammatrix understands", RuleServerlessEngine, s.V, rng))
+		default:
+			engines[s.V] = rng
 		}
 	}
+	return engines
+}
 
-	static := Lint(f)
-	for _, p := range f.Pairs {
-		c := &pairCheck{file: f, pair: p, engines: engines}
-		var raw []finding
-		for _, side := range []struct {
-			img **inspect.Image
-			ref Image
-		}{{&c.runtime, p.Runtime}, {&c.nodejs, p.NodeJS}} {
-			i := index[side.ref.V]
-			if err := errs[i]; err != nil {
-				raw = append(raw, notFound(side.ref, err))
-				continue
-			}
-			*side.img = imgs[i]
+// judge applies every rule to one pair, with the severities of f's policy.
+func judge(f *File, p Pair, images map[string]inspected, engines map[string]string, static []Finding) (PairResult, error) {
+	c := &pairCheck{file: f, pair: p, engines: engines}
+	var raw []finding
+	for _, side := range []struct {
+		img **inspect.Image
+		ref Image
+	}{{&c.runtime, p.Runtime}, {&c.nodejs, p.NodeJS}} {
+		in := images[side.ref.V]
+		if in.err != nil {
+			raw = append(raw, notFound(side.ref, in.err))
+			continue
 		}
-		if c.runtime != nil && c.nodejs != nil {
-			b, err := SimulateBuild(c.runtime, c.nodejs)
-			if err != nil {
-				return nil, fmt.Errorf("pair %q: %w", p.ID.V, err)
-			}
-			c.built = b
-			for _, rule := range imageRules {
-				raw = append(raw, rule.check(c)...)
-			}
-		} else {
-			// The image that was read can still be on the wrong platform.
-			raw = append(raw, checkArch(c)...)
-		}
-		res := PairResult{Pair: p, Verdict: Compatible, Summary: summarize(c)}
-		for _, s := range static {
-			if s.Pair == p.ID.V {
-				res.Findings = append(res.Findings, s)
-			}
-		}
-		for _, fd := range raw {
-			sev := f.Severity(fd.rule)
-			if sev == Off {
-				continue
-			}
-			res.Findings = append(res.Findings, Finding{Pos: fd.pos, Rule: fd.rule, Severity: sev, Kind: KindRule, Message: fd.message, Pair: p.ID.V, Evidence: fd.evidence})
-		}
-		SortFindings(res.Findings)
-		if HasErrors(res.Findings) {
-			res.Verdict = Incompatible
-		}
-		r.Pairs = append(r.Pairs, res)
+		*side.img = in.img
 	}
-	return r, nil
+	if c.runtime != nil && c.nodejs != nil {
+		b, err := SimulateBuild(c.runtime, c.nodejs)
+		if err != nil {
+			return PairResult{}, fmt.Errorf("pair %q: %w", p.ID.V, err)
+		}
+		c.built = b
+		for _, rule := range imageRules {
+			raw = append(raw, rule.check(c)...)
+		}
+	} else {
+		// The image that was read can still be on the wrong platform.
+		raw = append(raw, checkArch(c)...)
+	}
+	res := PairResult{Pair: p, Verdict: Compatible, Summary: summarize(c)}
+	for _, s := range static {
+		if s.Pair == p.ID.V {
+			res.Findings = append(res.Findings, s)
+		}
+	}
+	for _, fd := range raw {
+		sev := f.Severity(fd.rule)
+		if sev == Off {
+			continue
+		}
+		res.Findings = append(res.Findings, Finding{Pos: fd.pos, Rule: fd.rule, Severity: sev, Kind: KindRule, Message: fd.message, Pair: p.ID.V, Evidence: fd.evidence})
+	}
+	SortFindings(res.Findings)
+	if HasErrors(res.Findings) {
+		res.Verdict = Incompatible
+	}
+	return res, nil
 }
 
 func validRange(rng string) bool {
