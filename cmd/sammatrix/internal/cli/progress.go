@@ -20,11 +20,12 @@ type progress struct {
 	w     io.Writer
 	start time.Time
 
-	mu    sync.Mutex
-	last  time.Time
-	read  map[v1.Hash]int64
-	done  map[v1.Hash]bool
-	shown bool
+	mu     sync.Mutex
+	last   time.Time
+	read   map[v1.Hash]int64
+	done   map[v1.Hash]bool
+	cached int
+	shown  bool
 }
 
 func newProgress(w io.Writer) *progress {
@@ -34,6 +35,14 @@ func newProgress(w io.Writer) *progress {
 func (p *progress) event(e inspect.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if e.Cached {
+		// Nothing was read: count the layer, not its bytes.
+		if !p.done[e.Layer] {
+			p.cached++
+			p.done[e.Layer] = true
+		}
+		return
+	}
 	p.read[e.Layer] = e.Read
 	if e.Done {
 		p.done[e.Layer] = true
@@ -47,8 +56,9 @@ func (p *progress) event(e inspect.Event) {
 	for _, n := range p.read {
 		total += n
 	}
-	rate := float64(total) / now.Sub(p.start).Seconds() / 1e6
-	fmt.Fprintf(p.w, "\r\033[K%d/%d layers  %s %s  %.1f MB  %.1f MB/s", len(p.done), len(p.read), e.Image, shortHash(e.Layer), float64(total)/1e6, rate)
+	rate := float64(total) / max(now.Sub(p.start).Seconds(), 1e-3) / 1e6
+	fmt.Fprintf(p.w, "\r\033[K%d/%d layers read, %d cached  %s %s  %.1f MB  %.1f MB/s",
+		len(p.done)-p.cached, len(p.read), p.cached, e.Image, shortHash(e.Layer), float64(total)/1e6, rate)
 	p.shown = true
 }
 
