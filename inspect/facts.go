@@ -37,8 +37,21 @@ type Facts struct {
 	// LibraryPath is the loader's search order for a program without RPATH
 	// or RUNPATH: LD_LIBRARY_PATH, the ld.so.conf directories, /lib64, /usr/lib64.
 	LibraryPath []string `json:"library_path"`
-	Layers      []Layer  `json:"layers"`
-	Warnings    []string `json:"warnings,omitempty"`
+	// Trees sums up the trees the Dockerfile copies, /var/lang and /opt
+	// (nil when the image has none).
+	Trees    map[string]*TreeSummary `json:"trees"`
+	Layers   []Layer                 `json:"layers"`
+	Warnings []string                `json:"warnings,omitempty"`
+}
+
+// TreeSummary counts what a directory tree holds.
+type TreeSummary struct {
+	Files    int   `json:"files"`
+	Dirs     int   `json:"dirs"`
+	Symlinks int   `json:"symlinks"`
+	Bytes    int64 `json:"bytes"`
+	// ELF counts the files read as ELF objects (programs and libraries).
+	ELF int `json:"elf"`
 }
 
 // OSRelease is what /etc/os-release says.
@@ -119,6 +132,7 @@ func (in *Inspector) facts(img *Image) *Facts {
 	f.Libstdcxx = libstdcxx(t, f.LibraryPath, layerOf)
 	f.Glibc = glibc(t, f.LibraryPath, f.RPM, layerOf)
 	f.Node = nodeFacts(t, layerOf)
+	f.Trees = treeSummaries(t)
 	return f
 }
 
@@ -357,4 +371,40 @@ func ParseNodeVersionHeader(data []byte) string {
 		return ""
 	}
 	return "v" + major + "." + minor + "." + patch
+}
+
+// CopiedTrees are the directories the generated Dockerfile copies from the
+// Node.js image.
+var CopiedTrees = []string{"/var/lang", "/opt"}
+
+func treeSummaries(t *fstree.Tree) map[string]*TreeSummary {
+	out := map[string]*TreeSummary{}
+	for _, dir := range CopiedTrees {
+		if n, ok := t.Lookup(dir); !ok || !n.IsDir() {
+			continue
+		}
+		sum := &TreeSummary{}
+		_ = t.Walk(dir, func(p string, n *fstree.Node) error {
+			switch n.Entry.Kind {
+			case scan.Dir:
+				if p != dir {
+					sum.Dirs++
+				}
+			case scan.Symlink:
+				sum.Symlinks++
+			default:
+				sum.Files++
+				sum.Bytes += n.Entry.Size
+				if n.Entry.ELF != nil {
+					sum.ELF++
+				}
+			}
+			return nil
+		})
+		out[dir] = sum
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }

@@ -126,6 +126,11 @@ func writeFacts(w io.Writer, f *inspect.Facts) {
 	} else {
 		row("node", "none at "+inspect.NodePath)
 	}
+	for _, dir := range inspect.CopiedTrees {
+		if t := f.Trees[dir]; t != nil {
+			row("tree", fmt.Sprintf("%s: %d files (%d ELF), %d directories, %d symlinks, %d bytes", dir, t.Files, t.ELF, t.Dirs, t.Symlinks, t.Bytes))
+		}
+	}
 	row("layers", fmt.Sprint(len(f.Layers)))
 	for _, w := range f.Warnings {
 		row("warning", w)
