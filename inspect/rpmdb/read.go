@@ -89,6 +89,9 @@ func spill(r io.Reader, path string, limit int64) error {
 // one ListPackages per handle, so each call opens its own. Errors do not
 // name path, which may be a temporary copy; callers name the original.
 func list(path string) (pkgs []Package, err error) {
+	if err := check(path); err != nil {
+		return nil, fmt.Errorf("opening rpm database: %w", err)
+	}
 	db, err := rpmdb.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("opening rpm database: %w", err)
