@@ -63,6 +63,21 @@ func (f *imageFlags) options(c *cobra.Command) (o inspect.Options, done func(), 
 	return o, done, nil
 }
 
+// inspector returns an Inspector configured by the flags; done clears the
+// progress line and must be called when the reading is over.
+func (f *imageFlags) inspector(c *cobra.Command) (in *inspect.Inspector, opts inspect.Options, done func(), err error) {
+	opts, done, err = f.options(c)
+	if err != nil {
+		return nil, opts, done, err
+	}
+	in, err = inspect.New(opts)
+	if err != nil {
+		done()
+		return nil, opts, func() {}, failure(err)
+	}
+	return in, opts, done, nil
+}
+
 func (f *imageFlags) inspectOptions() (inspect.Options, error) {
 	o := inspect.Options{Jobs: f.jobs, Insecure: f.insecure}
 	if f.jobs < 0 {

@@ -53,14 +53,9 @@ func runInspect(c *cobra.Command, o *inspectOptions, args []string) error {
 		}
 		refs[i] = r
 	}
-	opts, done, err := o.options(c)
+	in, _, done, err := o.inspector(c)
 	if err != nil {
 		return err
-	}
-	in, err := inspect.New(opts)
-	if err != nil {
-		done()
-		return failure(err)
 	}
 	imgs, errs := in.InspectAll(c.Context(), refs)
 	done()

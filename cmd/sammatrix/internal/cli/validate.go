@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/sammatrix/sammatrix/inspect"
 	"github.com/sammatrix/sammatrix/inspect/cache"
 	"github.com/sammatrix/sammatrix/matrix"
 	"github.com/sammatrix/sammatrix/render/report"
@@ -72,14 +71,9 @@ func runValidate(c *cobra.Command, o *validateOptions) error {
 		}
 		return silent(ExitUsage)
 	}
-	opts, done, err := o.options(c)
+	in, opts, done, err := o.inspector(c)
 	if err != nil {
 		return err
-	}
-	in, err := inspect.New(opts)
-	if err != nil {
-		done()
-		return failure(err)
 	}
 	var npmCache *cache.Cache
 	if opts.CacheDir != "" {
