@@ -374,7 +374,8 @@ func ParseNodeVersionHeader(data []byte) string {
 }
 
 // CopiedTrees are the directories the generated Dockerfile copies from the
-// Node.js image.
+// Node.js image into the runtime image, in the order of its COPY
+// instructions.
 var CopiedTrees = []string{"/var/lang", "/opt"}
 
 func treeSummaries(t *fstree.Tree) map[string]*TreeSummary {

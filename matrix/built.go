@@ -7,10 +7,6 @@ import (
 	"github.com/sammatrix/sammatrix/inspect/fstree"
 )
 
-// CopiedDirs are the directories the Dockerfile copies from the Node.js
-// image into the runtime image, in the order of its COPY instructions.
-var CopiedDirs = []string{"/var/lang", "/opt"}
-
 // BuiltPATHPrefix is what the Dockerfile's ENV puts in front of PATH.
 const BuiltPATHPrefix = "/var/lang/bin:/opt/bin:"
 
@@ -43,7 +39,7 @@ func SimulateBuild(runtime, nodejs *inspect.Image) (*Built, error) {
 		Env:       inspect.Env(runtime.Config.Config.Env),
 		CopyLayer: len(runtime.Layers),
 	}
-	for i, dir := range CopiedDirs {
+	for i, dir := range inspect.CopiedTrees {
 		if _, n, err := nodejs.Tree.Resolve(dir); err != nil || !n.IsDir() {
 			b.Missing = append(b.Missing, dir)
 			continue

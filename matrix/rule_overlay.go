@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/sammatrix/sammatrix/inspect"
 	"github.com/sammatrix/sammatrix/inspect/fstree"
 	"github.com/sammatrix/sammatrix/inspect/scan"
 )
@@ -54,7 +55,7 @@ func checkShadows(c *pairCheck) []finding {
 	type key struct{ object, lib string }
 	seen := map[key]bool{}
 	var out []finding
-	for _, dir := range CopiedDirs {
+	for _, dir := range inspect.CopiedTrees {
 		var objects []string
 		_ = c.runtime.Tree.Walk(dir, func(p string, n *fstree.Node) error {
 			if n.Entry.Kind == scan.File && n.Entry.ELF != nil {

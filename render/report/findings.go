@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
@@ -129,7 +128,7 @@ func GitHubCommand(f matrix.Finding) string {
 	case matrix.Info:
 		level = "notice"
 	}
-	file := filepath.ToSlash(strings.TrimPrefix(f.Pos.File, "./"))
+	file := relativeFile(f.Pos.File)
 	return fmt.Sprintf("::%s file=%s,line=%d,col=%d,title=%s::%s",
 		level, escapeProperty(file), f.Pos.Line, f.Pos.Col, escapeProperty(f.Rule), escapeData(f.Message))
 }
