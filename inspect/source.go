@@ -139,7 +139,7 @@ func selectPlatform(idx v1.ImageIndex, want v1.Platform, depth int) (v1.Image, e
 				(want.Variant == "" || m.Platform.Variant == want.Variant) {
 				return idx.Image(m.Digest)
 			}
-			if p := platformString(m.Platform); p != "unknown/" && !slices.Contains(have, p) {
+			if p := platformString(m.Platform); !slices.Contains(have, p) {
 				have = append(have, p)
 			}
 		}
