@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -98,14 +99,7 @@ func versus(a, b string) string {
 	if a == "" && b == "" {
 		return "-"
 	}
-	return or(a, unknown) + " / " + or(b, unknown)
-}
-
-func or(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
+	return cmp.Or(a, unknown) + " / " + cmp.Or(b, unknown)
 }
 
 // relativeFile returns a matrix file path as machines expect it: slash
