@@ -1,9 +1,11 @@
-// Package inspect reads container images without running them: it resolves a
-// reference to an image (registry, OCI layout, OCI archive or docker-archive),
-// scans each distinct layer once, merges the layers into one view and derives
-// the facts of the image (platform, os-release, libstdc++, glibc, rpm
-// packages, node and the trees under /var/lang and /opt).
+// Package inspect is what sammatrix knows of a container image: the
+// inspected Image (reference, digest, platform, config, layers and the merged
+// view of its files) and the Facts derived from it (platform, os-release,
+// libstdc++, glibc, rpm packages, node and the trees under /var/lang and
+// /opt).
 //
-// The package never prints and never exits; progress goes through an
-// injected callback.
+// It holds no image reader: package reader fetches and scans images into
+// these types, and the rules of package matrix judge them. Keeping the two
+// apart lets matrix.yaml be loaded and linted without the registry client,
+// the decompressors or the rpm database readers.
 package inspect

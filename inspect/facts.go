@@ -11,8 +11,8 @@ import (
 
 	"github.com/sammatrix/sammatrix/inspect/elfabi"
 	"github.com/sammatrix/sammatrix/inspect/fstree"
-	"github.com/sammatrix/sammatrix/inspect/rpmdb"
-	"github.com/sammatrix/sammatrix/inspect/scan"
+	"github.com/sammatrix/sammatrix/inspect/layer"
+	"github.com/sammatrix/sammatrix/inspect/rpm"
 )
 
 // NodePath is where the SAM Node.js images keep node.
@@ -90,10 +90,10 @@ type Glibc struct {
 
 // RPM is the rpm database of the image.
 type RPM struct {
-	Path     string          `json:"path"`
-	Format   rpmdb.Format    `json:"format"`
-	Packages []rpmdb.Package `json:"packages"`
-	Layer    string          `json:"layer"`
+	Path     string        `json:"path"`
+	Format   rpm.Format    `json:"format"`
+	Packages []rpm.Package `json:"packages"`
+	Layer    string        `json:"layer"`
 }
 
 // Node is /var/lang/bin/node.
@@ -107,12 +107,13 @@ type Node struct {
 	Layer        string              `json:"layer"`
 }
 
-func (in *Inspector) facts(img *Image) *Facts {
+// FactsOf derives the facts of an image from its merged view and config.
+func FactsOf(img *Image) *Facts {
 	t := img.Tree
 	f := &Facts{
 		Ref:      img.Ref.String(),
 		Digest:   img.Digest.String(),
-		Platform: platformString(&img.Platform),
+		Platform: PlatformString(&img.Platform),
 		Env:      Env(img.Config.Config.Env),
 		Layers:   img.Layers,
 		Warnings: slices.Clone(img.Warnings),
@@ -159,7 +160,7 @@ func osRelease(t *fstree.Tree, layerOf func(*fstree.Node) string) (*OSRelease, s
 			return nil, fmt.Sprintf("no os-release: %v", err)
 		}
 		// Data is nil both for an empty file and for one too large to keep.
-		if n.Entry.Kind != scan.File || n.Entry.Data == nil && n.Entry.Size > 0 {
+		if n.Entry.Kind != layer.File || n.Entry.Data == nil && n.Entry.Size > 0 {
 			return nil, fmt.Sprintf("no os-release: %q is not a readable text file", real)
 		}
 		kv := ParseOSRelease(n.Entry.Data)
@@ -247,7 +248,7 @@ func glob(t *fstree.Tree, pattern string) []string {
 }
 
 func rpmFacts(t *fstree.Tree, layerOf func(*fstree.Node) string) *RPM {
-	for _, p := range rpmdb.Paths {
+	for _, p := range rpm.Paths {
 		real, n, err := t.Resolve(p)
 		if err != nil || n.Entry.RPM == nil {
 			continue
@@ -318,7 +319,7 @@ func glibc(t *fstree.Tree, dirs []string, r *RPM, layerOf func(*fstree.Node) str
 	}
 	g := &Glibc{Path: real, Version: strings.TrimPrefix(elfabi.Max(n.Entry.ELF.Defines, "GLIBC_"), "GLIBC_"), Layer: layerOf(n)}
 	if r != nil {
-		if p := rpmdb.Find(r.Packages, "glibc"); p != nil {
+		if p := rpm.Find(r.Packages, "glibc"); p != nil {
 			g.RPM = p.EVR()
 		}
 	}
@@ -327,7 +328,7 @@ func glibc(t *fstree.Tree, dirs []string, r *RPM, layerOf func(*fstree.Node) str
 
 func nodeFacts(t *fstree.Tree, layerOf func(*fstree.Node) string) *Node {
 	real, n, err := t.Resolve(NodePath)
-	if err != nil || n.Entry.Kind != scan.File {
+	if err != nil || n.Entry.Kind != layer.File {
 		return nil
 	}
 	nd := &Node{Path: real, Version: n.Entry.Version, Layer: layerOf(n),
@@ -387,11 +388,11 @@ func treeSummaries(t *fstree.Tree) map[string]*TreeSummary {
 		sum := &TreeSummary{}
 		_ = t.Walk(dir, func(p string, n *fstree.Node) error {
 			switch n.Entry.Kind {
-			case scan.Dir:
+			case layer.Dir:
 				if p != dir {
 					sum.Dirs++
 				}
-			case scan.Symlink:
+			case layer.Symlink:
 				sum.Symlinks++
 			default:
 				sum.Files++

@@ -1,6 +1,6 @@
 package matrix
 
-import "github.com/sammatrix/sammatrix/inspect"
+import "github.com/sammatrix/sammatrix/inspect/imageref"
 
 // Version is the matrix.yaml format this package reads.
 const Version = 1
@@ -62,7 +62,7 @@ type Pair struct {
 type Image struct {
 	Value[string]
 	// Ref is the parsed reference; valid when the file had no error at this value.
-	Ref inspect.Reference
+	Ref imageref.Reference
 }
 
 // Harness holds the identifiers and sizing of the generated pipeline.

@@ -15,6 +15,8 @@ import (
 
 	"github.com/sammatrix/sammatrix/inspect"
 	"github.com/sammatrix/sammatrix/inspect/fixture"
+	"github.com/sammatrix/sammatrix/inspect/imageref"
+	"github.com/sammatrix/sammatrix/inspect/reader"
 )
 
 // The rule tests build small images from the committed ELF inputs (see
@@ -193,7 +195,7 @@ func (m *testMatrix) validate(opts ValidateOptions) *Report {
 	if err != nil || HasSchemaErrors(fs) {
 		m.t.Fatalf("Load(%q) = %v, %v\n%s", path, fs, err, m.text())
 	}
-	in, err := inspect.New(inspect.Options{})
+	in, err := reader.New(reader.Options{})
 	if err != nil {
 		m.t.Fatal(err)
 	}
@@ -253,11 +255,11 @@ func inspectImage(t *testing.T, img v1.Image) *inspect.Image {
 	if err := fixture.WriteLayout(dir, map[string]v1.Image{layoutTag: img}); err != nil {
 		t.Fatal(err)
 	}
-	ref, err := inspect.ParseReference("oci:" + dir + ":" + layoutTag)
+	ref, err := imageref.Parse("oci:" + dir + ":" + layoutTag)
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := inspect.New(inspect.Options{})
+	in, err := reader.New(reader.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/sammatrix/sammatrix/inspect"
+	"github.com/sammatrix/sammatrix/inspect/imageref"
 )
 
 // image decodes an image reference of a pair.
@@ -17,7 +17,7 @@ func (d *decoder) image(dst *Image, where string) func(*yaml.Node) {
 		if !dst.Set {
 			return
 		}
-		ref, err := inspect.ParseReference(dst.V)
+		ref, err := imageref.Parse(dst.V)
 		if err != nil {
 			d.problem(n, ProblemValue, "%s: %v", where, err)
 			dst.Set = false

@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sammatrix/sammatrix/inspect"
 	"github.com/sammatrix/sammatrix/inspect/fixture"
+	"github.com/sammatrix/sammatrix/inspect/reader"
 )
 
 // countingTransport counts the blob requests (GET or HEAD of
@@ -126,8 +126,8 @@ func TestValidateRegistryMirror(t *testing.T) {
 			run := func() (*Report, int64) {
 				t.Helper()
 				tr := &countingTransport{}
-				in, err := inspect.New(inspect.Options{
-					Mirrors:   []inspect.Mirror{{From: "public.ecr.aws", To: host}},
+				in, err := reader.New(reader.Options{
+					Mirrors:   []reader.Mirror{{From: "public.ecr.aws", To: host}},
 					Insecure:  []string{host},
 					CacheDir:  cacheDir,
 					Transport: tr,
@@ -205,7 +205,7 @@ func TestValidateRegistryNotFound(t *testing.T) {
 	if err != nil || HasSchemaErrors(fs) {
 		t.Fatalf("Load(%q) = %v, %v", path, fs, err)
 	}
-	in, err := inspect.New(inspect.Options{Mirrors: []inspect.Mirror{{From: "public.ecr.aws", To: host}}, Insecure: []string{host}})
+	in, err := reader.New(reader.Options{Mirrors: []reader.Mirror{{From: "public.ecr.aws", To: host}}, Insecure: []string{host}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/sammatrix/sammatrix/inspect"
 	"github.com/sammatrix/sammatrix/inspect/fstree"
-	"github.com/sammatrix/sammatrix/inspect/scan"
+	"github.com/sammatrix/sammatrix/inspect/layer"
 )
 
 // shownPaths is how many replaced paths a finding lists.
@@ -15,9 +15,9 @@ const shownPaths = 5
 
 // sameEntry reports whether a copy put back what was there: same kind,
 // same contents, same link.
-func sameEntry(a, b *scan.Entry) bool {
+func sameEntry(a, b *layer.Entry) bool {
 	return a.Kind == b.Kind && a.Link == b.Link && a.Size == b.Size && a.Digest == b.Digest && a.Digest != "" ||
-		a.Kind == scan.Symlink && b.Kind == scan.Symlink && a.Link == b.Link
+		a.Kind == layer.Symlink && b.Kind == layer.Symlink && a.Link == b.Link
 }
 
 // checkOverwrites: the COPY replaces files the runtime image has.
@@ -58,7 +58,7 @@ func checkShadows(c *pairCheck) []finding {
 	for _, dir := range inspect.CopiedTrees {
 		var objects []string
 		_ = c.runtime.Tree.Walk(dir, func(p string, n *fstree.Node) error {
-			if n.Entry.Kind == scan.File && n.Entry.ELF != nil {
+			if n.Entry.Kind == layer.File && n.Entry.ELF != nil {
 				objects = append(objects, p)
 			}
 			return nil

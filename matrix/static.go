@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sammatrix/sammatrix/inspect"
+	"github.com/sammatrix/sammatrix/inspect/imageref"
 )
 
 // OfficialRegistry and OfficialRepoPrefix locate the official SAM build images.
@@ -58,8 +58,8 @@ func appendRule(out []Finding, f *File, p Pair, pos Pos, rule, msg string) []Fin
 // image, or "" when it is. Local sources (oci:, oci-archive:,
 // docker-archive:) are copies whose origin cannot be told from the
 // reference; they are not judged.
-func NotOfficial(r inspect.Reference) string {
-	if r.Transport != inspect.Registry {
+func NotOfficial(r imageref.Reference) string {
+	if r.Transport != imageref.Registry {
 		return ""
 	}
 	reg := r.Name.Context().RegistryStr()
@@ -74,7 +74,7 @@ func NotOfficial(r inspect.Reference) string {
 // image, or "" when it does: a digest, or a complete
 // <sam-cli>-<YYYYMMDDhhmmss>-x86_64 tag. Local sources are judged by the
 // tag they name, if any.
-func Incomplete(r inspect.Reference) string {
+func Incomplete(r imageref.Reference) string {
 	tag, digest := r.Identifier()
 	if digest != "" {
 		return ""

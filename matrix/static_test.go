@@ -4,12 +4,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sammatrix/sammatrix/inspect"
+	"github.com/sammatrix/sammatrix/inspect/imageref"
 )
 
-func mustRef(t *testing.T, s string) inspect.Reference {
+func mustRef(t *testing.T, s string) imageref.Reference {
 	t.Helper()
-	r, err := inspect.ParseReference(s)
+	r, err := imageref.Parse(s)
 	if err != nil {
 		t.Fatalf("ParseReference(%q): %v", s, err)
 	}

@@ -11,7 +11,19 @@ import (
 
 	"github.com/sammatrix/sammatrix/inspect"
 	"github.com/sammatrix/sammatrix/inspect/elfabi"
+	"github.com/sammatrix/sammatrix/inspect/imageref"
 )
+
+// ImageReader reads the images of a matrix. The reader package's Inspector
+// is one; a test can hand Validate images it made in memory.
+type ImageReader interface {
+	// InspectAll reads every reference. The results and errors are in the
+	// order of refs; for each, exactly one of them is non-nil. A reference
+	// that does not resolve gives an error wrapping inspect.ErrNotFound, an
+	// index without the platform one wrapping inspect.ErrPlatform; any other
+	// error leaves nothing to judge.
+	InspectAll(ctx context.Context, refs []imageref.Reference) ([]*inspect.Image, []error)
+}
 
 // ValidateOptions configure Validate.
 type ValidateOptions struct {
@@ -25,7 +37,7 @@ type ValidateOptions struct {
 // out before. A reference that does not resolve is an image-not-found
 // finding; a registry that cannot be reached, refused credentials or a
 // damaged layer is an error (the run cannot judge anything it did not read).
-func Validate(ctx context.Context, f *File, in *inspect.Inspector, opts ValidateOptions) (*Report, error) {
+func Validate(ctx context.Context, f *File, in ImageReader, opts ValidateOptions) (*Report, error) {
 	images, err := inspectImages(ctx, f, in)
 	if err != nil {
 		return nil, err
@@ -53,9 +65,9 @@ type inspected struct {
 // inspectImages reads every distinct image of f at once. It fails on the
 // errors that leave nothing to judge; an image that does not resolve is
 // kept with its error, for a finding on its line.
-func inspectImages(ctx context.Context, f *File, in *inspect.Inspector) (map[string]inspected, error) {
+func inspectImages(ctx context.Context, f *File, in ImageReader) (map[string]inspected, error) {
 	base := filepath.Dir(f.Path)
-	var refs []inspect.Reference
+	var refs []imageref.Reference
 	var keys []string
 	seen := map[string]bool{}
 	for _, p := range f.Pairs {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sammatrix/sammatrix/inspect"
+	"github.com/sammatrix/sammatrix/inspect/reader"
 )
 
 // validateFile loads a matrix file, which must be valid, and validates it
@@ -19,7 +19,7 @@ func validateFile(t *testing.T, path string, edit func(*File)) *Report {
 	if edit != nil {
 		edit(f)
 	}
-	in, err := inspect.New(inspect.Options{})
+	in, err := reader.New(reader.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,10 +4,10 @@ import (
 	"path"
 	"strings"
 
-	"github.com/sammatrix/sammatrix/inspect/scan"
+	"github.com/sammatrix/sammatrix/inspect/layer"
 )
 
-// Apply puts layer number layer, described by idx, on top of the tree, by the
+// Apply puts layer number num, described by idx, on top of the tree, by the
 // OCI image-spec changeset rules. First the layer's whiteouts and opaque
 // markers remove entries of the layers below, wherever they are in the
 // archive. Then its entries are added in archive order, a later one replacing
@@ -16,13 +16,13 @@ import (
 // new metadata, and missing parents are created as directories. Paths are
 // applied literally, not through symlinks of the layers below. A hardlink the
 // scan could not bind becomes a File without facts.
-func (t *Tree) Apply(layer int, idx *scan.Index) {
+func (t *Tree) Apply(num int, idx *layer.Index) {
 	for i := range idx.Entries {
 		e := &idx.Entries[i]
 		switch e.Kind {
-		case scan.Whiteout:
+		case layer.Whiteout:
 			t.remove(e.Path)
-		case scan.Opaque:
+		case layer.Opaque:
 			if n, ok := t.Lookup(e.Path); ok && n.IsDir() {
 				clear(n.children)
 			}
@@ -31,14 +31,14 @@ func (t *Tree) Apply(layer int, idx *scan.Index) {
 	for i := range idx.Entries {
 		e := &idx.Entries[i]
 		switch e.Kind {
-		case scan.Whiteout, scan.Opaque:
+		case layer.Whiteout, layer.Opaque:
 			continue
-		case scan.Hardlink:
+		case layer.Hardlink:
 			f := *e
-			f.Kind = scan.File
+			f.Kind = layer.File
 			e = &f
 		}
-		t.put(e, layer)
+		t.put(e, num)
 	}
 }
 
@@ -54,28 +54,28 @@ func (t *Tree) remove(p string) {
 }
 
 // put adds the entry at its own path, literally.
-func (t *Tree) put(e *scan.Entry, layer int) {
+func (t *Tree) put(e *layer.Entry, num int) {
 	p := cleanAbs(e.Path)
 	if p == "/" {
-		if e.Kind == scan.Dir {
-			t.root.Entry, t.root.Layer = e, layer
+		if e.Kind == layer.Dir {
+			t.root.Entry, t.root.Layer = e, num
 		}
 		return
 	}
 	i := strings.LastIndexByte(p, '/')
-	parent := t.mkdirAll(p[:max(i, 1)], layer)
+	parent := t.mkdirAll(p[:max(i, 1)], num)
 	name := p[i+1:]
-	if old, ok := parent.children[name]; ok && old.IsDir() && e.Kind == scan.Dir {
-		old.Entry, old.Layer = e, layer
+	if old, ok := parent.children[name]; ok && old.IsDir() && e.Kind == layer.Dir {
+		old.Entry, old.Layer = e, num
 		return
 	}
-	parent.children[name] = newNode(e, layer)
+	parent.children[name] = newNode(e, num)
 }
 
 // mkdirAll returns the directory at p (absolute and clean), creating it and
 // its parents, or replacing non-directories on the way, as a layer holding
 // p would.
-func (t *Tree) mkdirAll(p string, layer int) *Node {
+func (t *Tree) mkdirAll(p string, num int) *Node {
 	n := t.root
 	for start := 1; start < len(p); {
 		end := strings.IndexByte(p[start:], '/')
@@ -87,7 +87,7 @@ func (t *Tree) mkdirAll(p string, layer int) *Node {
 		name := p[start:end]
 		c, ok := n.children[name]
 		if !ok || !c.IsDir() {
-			c = newDir(p[:end], layer)
+			c = newDir(p[:end], num)
 			n.children[name] = c
 		}
 		n = c

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sammatrix/sammatrix/inspect/scan"
+	"github.com/sammatrix/sammatrix/inspect/layer"
 )
 
 func sha(s string) string {
@@ -142,23 +142,23 @@ func TestHardlinkSurvivesWhiteout(t *testing.T) {
 	if !ok {
 		t.Fatalf("Lookup(/usr/lib64/libfoo.so.1) found nothing, want the hardlink")
 	}
-	if n.Entry.Kind != scan.File || n.Entry.Digest != sha("lib") || n.Entry.Size != 3 || n.Entry.Link != "/usr/lib64/libfoo.so.1.0" {
+	if n.Entry.Kind != layer.File || n.Entry.Digest != sha("lib") || n.Entry.Size != 3 || n.Entry.Link != "/usr/lib64/libfoo.so.1.0" {
 		t.Errorf("Lookup(/usr/lib64/libfoo.so.1) = %+v, want a file with the facts of libfoo.so.1.0", *n.Entry)
 	}
 }
 
 func TestHardlinkMissing(t *testing.T) {
-	idx := layer(t, hardlink("var/lang/bin/node", "var/lang/bin/missing"))
+	idx := scanLayer(t, hardlink("var/lang/bin/node", "var/lang/bin/missing"))
 	if len(idx.Warnings) != 1 {
 		t.Errorf("scan warnings = %q, want one", idx.Warnings)
 	}
 	tree := New()
 	tree.Apply(0, idx)
 	n, ok := tree.Lookup("/var/lang/bin/node")
-	if !ok || n.Entry.Kind != scan.File || n.Entry.Digest != "" || n.Entry.Link != "/var/lang/bin/missing" {
+	if !ok || n.Entry.Kind != layer.File || n.Entry.Digest != "" || n.Entry.Link != "/var/lang/bin/missing" {
 		t.Errorf("Lookup(/var/lang/bin/node) = %+v, want a file without facts", n)
 	}
-	if idx.Entries[0].Kind != scan.Hardlink {
+	if idx.Entries[0].Kind != layer.Hardlink {
 		t.Errorf("Apply changed the index: entry kind %q, want hardlink", idx.Entries[0].Kind)
 	}
 }

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"path"
 
-	"github.com/sammatrix/sammatrix/inspect/scan"
+	"github.com/sammatrix/sammatrix/inspect/layer"
 )
 
 // Replaced is a destination path a Copy changed from what it was: a
@@ -21,10 +21,10 @@ type Replaced struct {
 // symlinks where it exists and created where it does not. Directories merge;
 // files and symlinks (copied as symlinks) replace what is at their
 // destination, a directory with its subtree; a directory replaces a
-// non-directory. Copied nodes keep their entries and get layer as their
+// non-directory. Copied nodes keep their entries and get num as their
 // Layer. Copy returns the destination paths it replaced, in lexical order.
 // On an error, directories created for dstPath may remain.
-func (t *Tree) Copy(src *Tree, srcPath, dstPath string, layer int) ([]Replaced, error) {
+func (t *Tree) Copy(src *Tree, srcPath, dstPath string, num int) ([]Replaced, error) {
 	if src == t {
 		src = t.Clone()
 	}
@@ -35,7 +35,7 @@ func (t *Tree) Copy(src *Tree, srcPath, dstPath string, layer int) ([]Replaced, 
 	if !from.IsDir() {
 		return nil, fmt.Errorf("copying %q: %w", srcPath, ErrNotDir)
 	}
-	toPath, to, err := t.resolve(dstPath, true, &layer)
+	toPath, to, err := t.resolve(dstPath, true, &num)
 	if err == nil && !to.IsDir() {
 		err = fmt.Errorf("%q: %w", toPath, ErrNotDir)
 	}
@@ -43,35 +43,35 @@ func (t *Tree) Copy(src *Tree, srcPath, dstPath string, layer int) ([]Replaced, 
 		return nil, fmt.Errorf("copying %q to %q: %w", srcPath, dstPath, err)
 	}
 	var replaced []Replaced
-	copyInto(to, toPath, from, layer, &replaced)
+	copyInto(to, toPath, from, num, &replaced)
 	return replaced, nil
 }
 
 // copyInto merges the children of the source directory from into the
 // destination directory to at toPath.
-func copyInto(to *Node, toPath string, from *Node, layer int, replaced *[]Replaced) {
+func copyInto(to *Node, toPath string, from *Node, num int, replaced *[]Replaced) {
 	for _, name := range sortedNames(from) {
 		sc := from.children[name]
 		p := path.Join(toPath, name)
 		old, exists := to.children[name]
 		if sc.IsDir() && exists && old.IsDir() {
-			old.Entry, old.Layer = withPath(sc.Entry, p), layer
-			copyInto(old, p, sc, layer, replaced)
+			old.Entry, old.Layer = withPath(sc.Entry, p), num
+			copyInto(old, p, sc, num, replaced)
 			continue
 		}
-		n := newNode(withPath(sc.Entry, p), layer)
+		n := newNode(withPath(sc.Entry, p), num)
 		to.children[name] = n
 		if exists && (!old.IsDir() || !n.IsDir()) {
 			*replaced = append(*replaced, Replaced{Path: p, Old: old, New: n})
 		}
 		if n.IsDir() {
-			copyInto(n, p, sc, layer, replaced)
+			copyInto(n, p, sc, num, replaced)
 		}
 	}
 }
 
 // withPath returns e, or a copy of it at path p if it is elsewhere.
-func withPath(e *scan.Entry, p string) *scan.Entry {
+func withPath(e *layer.Entry, p string) *layer.Entry {
 	if e.Path == p {
 		return e
 	}

@@ -81,7 +81,7 @@ func TestCopy(t *testing.T) {
 		t.Errorf("Copy() changed the source tree to\n\t%s", strings.Join(got, "\n\t"))
 	}
 	// The copy is independent of the source.
-	src.Apply(2, layer(t, whiteout("var/lang/bin/.wh.node")))
+	src.Apply(2, scanLayer(t, whiteout("var/lang/bin/.wh.node")))
 	if _, ok := dst.Lookup("/var/lang/bin/node"); !ok {
 		t.Errorf("a whiteout applied to the source removed the copy")
 	}
@@ -196,12 +196,12 @@ func TestClone(t *testing.T) {
 	if _, err := c.Copy(nodeTree(t), "/var/lang", "/var/lang", 7); err != nil {
 		t.Fatal(err)
 	}
-	c.Apply(8, layer(t, whiteout("opt/.wh.runtime"), dir("var/lang/")))
+	c.Apply(8, scanLayer(t, whiteout("opt/.wh.runtime"), dir("var/lang/")))
 	if got := paths(t, orig); !slices.Equal(got, before) {
 		t.Errorf("changing the clone changed the original to\n\t%s", strings.Join(got, "\n\t"))
 	}
 	c2 := orig.Clone()
-	orig.Apply(1, layer(t, whiteout("var/.wh.lang")))
+	orig.Apply(1, scanLayer(t, whiteout("var/.wh.lang")))
 	if got := paths(t, c2); !slices.Equal(got, before) {
 		t.Errorf("changing the original changed the clone to\n\t%s", strings.Join(got, "\n\t"))
 	}

@@ -2,7 +2,7 @@ package fstree
 
 import (
 	"github.com/sammatrix/sammatrix/inspect/elfabi"
-	"github.com/sammatrix/sammatrix/inspect/scan"
+	"github.com/sammatrix/sammatrix/inspect/layer"
 )
 
 // Loader is the view of a tree the dynamic loader search of package elfabi
@@ -20,7 +20,7 @@ func (t *Tree) Loader() Loader { return Loader{t} }
 // if p is missing, leads nowhere or to something other than a file.
 func (l Loader) Resolve(p string) (string, bool) {
 	real, n, err := l.Tree.Resolve(p)
-	if err != nil || n.Entry.Kind != scan.File {
+	if err != nil || n.Entry.Kind != layer.File {
 		return "", false
 	}
 	return real, true

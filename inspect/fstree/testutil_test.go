@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/sammatrix/sammatrix/inspect/layer"
 	"github.com/sammatrix/sammatrix/inspect/scan"
 )
 
@@ -22,8 +23,8 @@ func symlink(name, to string) ent  { return ent{name: name, typ: tar.TypeSymlink
 func hardlink(name, to string) ent { return ent{name: name, typ: tar.TypeLink, link: to} }
 func whiteout(name string) ent     { return file(name, "") }
 
-// layer writes the entries to a tar stream and scans it.
-func layer(t testing.TB, entries ...ent) *scan.Index {
+// scanLayer writes the entries to a tar stream and scans it.
+func scanLayer(t testing.TB, entries ...ent) *layer.Index {
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	for _, e := range entries {
@@ -54,7 +55,7 @@ func layer(t testing.TB, entries ...ent) *scan.Index {
 func image(t testing.TB, layers ...[]ent) *Tree {
 	tree := New()
 	for i, l := range layers {
-		tree.Apply(i, layer(t, l...))
+		tree.Apply(i, scanLayer(t, l...))
 	}
 	return tree
 }

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/sammatrix/sammatrix/inspect/scan"
+	"github.com/sammatrix/sammatrix/inspect/layer"
 )
 
 // MaxLinks is the number of symlinks a path resolution follows before it
@@ -32,7 +32,7 @@ type Node struct {
 	// Entry describes the node: Kind File, Dir or Symlink, and Path is the
 	// node's path in the tree. Directories created only because they hold
 	// something have an Entry with just Path and Kind.
-	Entry *scan.Entry
+	Entry *layer.Entry
 	// Layer is the index, in image order, of the layer the entry came from.
 	Layer int
 
@@ -40,10 +40,10 @@ type Node struct {
 }
 
 // IsDir reports whether the node is a directory.
-func (n *Node) IsDir() bool { return n.Entry.Kind == scan.Dir }
+func (n *Node) IsDir() bool { return n.Entry.Kind == layer.Dir }
 
 // IsSymlink reports whether the node is a symbolic link.
-func (n *Node) IsSymlink() bool { return n.Entry.Kind == scan.Symlink }
+func (n *Node) IsSymlink() bool { return n.Entry.Kind == layer.Symlink }
 
 // Tree is the merged view of the layers applied to it.
 type Tree struct {
@@ -55,14 +55,14 @@ func New() *Tree {
 	return &Tree{root: newDir("/", -1)}
 }
 
-func newDir(p string, layer int) *Node {
-	return &Node{Entry: &scan.Entry{Path: p, Kind: scan.Dir}, Layer: layer, children: map[string]*Node{}}
+func newDir(p string, num int) *Node {
+	return &Node{Entry: &layer.Entry{Path: p, Kind: layer.Dir}, Layer: num, children: map[string]*Node{}}
 }
 
 // newNode returns a node for entry e, which must have a tree path.
-func newNode(e *scan.Entry, layer int) *Node {
-	n := &Node{Entry: e, Layer: layer}
-	if e.Kind == scan.Dir {
+func newNode(e *layer.Entry, num int) *Node {
+	n := &Node{Entry: e, Layer: num}
+	if e.Kind == layer.Dir {
 		n.children = map[string]*Node{}
 	}
 	return n

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+
+	"github.com/sammatrix/sammatrix/inspect/rpm"
 )
 
 // fixtureDir holds the committed rpm databases of the fixture images,
@@ -21,20 +23,20 @@ func TestReadFileFixtures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var want map[string][]Package
+	var want map[string][]rpm.Package
 	if err := json.Unmarshal(data, &want); err != nil {
 		t.Fatalf("parsing expect.json: %v", err)
 	}
 	if len(want) == 0 {
 		t.Fatalf("expect.json lists no databases")
 	}
-	formats := make(map[Format]bool)
+	formats := make(map[rpm.Format]bool)
 	for rel, pkgs := range want {
 		t.Run(rel, func(t *testing.T) {
 			p := filepath.Join(fixtureDir, filepath.FromSlash(rel))
-			f, ok := FormatOf(p)
+			f, ok := rpm.FormatOf(p)
 			if !ok {
-				t.Fatalf("FormatOf(%q) = false, want a format", p)
+				t.Fatalf("rpm.FormatOf(%q) = false, want a format", p)
 			}
 			formats[f] = true
 			before := names(t, filepath.Dir(p))
@@ -54,7 +56,7 @@ func TestReadFileFixtures(t *testing.T) {
 			}
 		})
 	}
-	for _, f := range []Format{BDB, SQLite} {
+	for _, f := range []rpm.Format{rpm.BDB, rpm.SQLite} {
 		if !formats[f] {
 			t.Errorf("expect.json lists no %s database", f)
 		}

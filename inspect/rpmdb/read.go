@@ -10,6 +10,7 @@ import (
 
 	_ "github.com/glebarez/go-sqlite" // registers the "sqlite" driver go-rpmdb opens
 	rpmdb "github.com/knqyf263/go-rpmdb/pkg"
+	"github.com/sammatrix/sammatrix/inspect/rpm"
 )
 
 // MaxSize is the default limit, in bytes, on a database Read accepts.
@@ -23,7 +24,7 @@ var sqliteMagic = []byte("SQLite format 3\x00")
 // directory created in tmpDir (os.TempDir() when "") and removes that
 // directory, with any sqlite side files, before returning, also on error.
 // Packages are sorted by name, then version.
-func Read(r io.Reader, tmpDir string, limit int64) ([]Package, error) {
+func Read(r io.Reader, tmpDir string, limit int64) ([]rpm.Package, error) {
 	if limit <= 0 {
 		limit = MaxSize
 	}
@@ -43,7 +44,7 @@ func Read(r io.Reader, tmpDir string, limit int64) ([]Package, error) {
 // BerkeleyDB and NDB files in place, read-only; it copies a sqlite
 // database to a temporary directory first, because sqlite may create side
 // files next to the database it opens.
-func ReadFile(path string) ([]Package, error) {
+func ReadFile(path string) ([]rpm.Package, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading rpm database %q: %w", path, err)
@@ -54,7 +55,7 @@ func ReadFile(path string) ([]Package, error) {
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("reading rpm database %q: %w", path, err)
 	}
-	var pkgs []Package
+	var pkgs []rpm.Package
 	if bytes.Equal(head[:n], sqliteMagic) {
 		pkgs, err = Read(io.MultiReader(bytes.NewReader(head[:n]), f), "", MaxSize)
 	} else {
@@ -88,7 +89,7 @@ func spill(r io.Reader, path string, limit int64) error {
 // list opens the database at path and lists its packages. go-rpmdb allows
 // one ListPackages per handle, so each call opens its own. Errors do not
 // name path, which may be a temporary copy; callers name the original.
-func list(path string) (pkgs []Package, err error) {
+func list(path string) (pkgs []rpm.Package, err error) {
 	if err := check(path); err != nil {
 		return nil, fmt.Errorf("opening rpm database: %w", err)
 	}
@@ -109,9 +110,9 @@ func list(path string) (pkgs []Package, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("listing rpm packages: %w", err)
 	}
-	pkgs = make([]Package, 0, len(infos))
+	pkgs = make([]rpm.Package, 0, len(infos))
 	for _, in := range infos {
-		pkgs = append(pkgs, Package{
+		pkgs = append(pkgs, rpm.Package{
 			Name:     in.Name,
 			Epoch:    in.Epoch,
 			Version:  in.Version,
@@ -120,6 +121,6 @@ func list(path string) (pkgs []Package, err error) {
 			Provides: in.Provides,
 		})
 	}
-	sortPackages(pkgs)
+	rpm.Sort(pkgs)
 	return pkgs, nil
 }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/sammatrix/sammatrix/inspect/rpm"
 )
 
 var (
@@ -22,7 +24,7 @@ func intp(i int) *int { return &i }
 // wantFake is what Read must return for a database of fakeSSL, fakeGlibc
 // and fakeData: sorted by name, provides in rpm's order, which includes
 // the package's own name and name(arch).
-var wantFake = []Package{
+var wantFake = []rpm.Package{
 	{Name: "glibc", Version: "2.26", Release: "64.amzn2.0.2", Arch: "x86_64",
 		Provides: []string{"glibc", "glibc(x86-64)"}},
 	{Name: "openssl-libs", Epoch: intp(1), Version: "3.0.8", Release: "1.amzn2023.0.12", Arch: "x86_64",
@@ -124,7 +126,7 @@ func TestReadMissingTmpDir(t *testing.T) {
 	}
 }
 
-func show(pkgs []Package) string {
+func show(pkgs []rpm.Package) string {
 	var b strings.Builder
 	for _, p := range pkgs {
 		e := "nil"

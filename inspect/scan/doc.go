@@ -8,6 +8,6 @@
 // archive, memory stays bounded whatever the size of the files, and a blob that
 // is truncated or does not match its digest is an error, never a silent pass.
 //
-// An Index depends on the layer alone (not on the layers below or above it),
+// A layer.Index depends on the layer alone (not on the layers below or above it),
 // so it can be cached by layer digest together with AnalyzerVersion.
 package scan

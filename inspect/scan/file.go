@@ -12,6 +12,7 @@ import (
 	"path"
 
 	"github.com/sammatrix/sammatrix/inspect/elfabi"
+	"github.com/sammatrix/sammatrix/inspect/layer"
 )
 
 // want says which facts of a file's contents are kept.
@@ -35,7 +36,7 @@ type contents struct {
 
 // readContents reads the contents of a regular file once and records the
 // facts w asks for on e.
-func (s *scanner) readContents(e *Entry, r io.Reader, hdr *tar.Header, w want) error {
+func (s *scanner) readContents(e *layer.Entry, r io.Reader, hdr *tar.Header, w want) error {
 	var c contents
 	defer c.close()
 	if w.digest {
@@ -80,7 +81,7 @@ func (s *scanner) readContents(e *Entry, r io.Reader, hdr *tar.Header, w want) e
 }
 
 // startELF decides where the contents of an ELF file go to be read later.
-func (s *scanner) startELF(c *contents, e *Entry, hdr *tar.Header) error {
+func (s *scanner) startELF(c *contents, e *layer.Entry, hdr *tar.Header) error {
 	c.isELF = true
 	// node is found by name, and a hard link may make another name the
 	// file itself: look in every program of /var/lang/bin too.
@@ -127,7 +128,7 @@ func (c *contents) write(b []byte, keepText bool) error {
 }
 
 // readELF records the ELF facts of the buffered or spilled contents.
-func (s *scanner) readELF(c *contents, e *Entry) {
+func (s *scanner) readELF(c *contents, e *layer.Entry) {
 	var r io.ReaderAt
 	switch {
 	case c.mem != nil:

@@ -5,6 +5,8 @@ import (
 	"path"
 	"strings"
 	"testing"
+
+	"github.com/sammatrix/sammatrix/inspect/layer"
 )
 
 // FuzzTar scans arbitrary bytes as a tar stream: it must not panic, and
@@ -37,7 +39,7 @@ func FuzzTar(f *testing.F) {
 			if !path.IsAbs(e.Path) || path.Clean(e.Path) != e.Path || strings.Contains("/"+e.Path+"/", "/../") {
 				t.Errorf("entry path %q is not absolute, clean and free of ..", e.Path)
 			}
-			if e.Kind == Hardlink || e.Link != "" && e.Kind == File {
+			if e.Kind == layer.Hardlink || e.Link != "" && e.Kind == layer.File {
 				if !path.IsAbs(e.Link) || path.Clean(e.Link) != e.Link {
 					t.Errorf("hardlink target %q of %q is not absolute and clean", e.Link, e.Path)
 				}

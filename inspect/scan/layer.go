@@ -11,6 +11,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
+	"github.com/sammatrix/sammatrix/inspect/layer"
 )
 
 // Magic bytes of the compressed layer formats.
@@ -23,7 +24,7 @@ var (
 // apart by their first bytes. It reads the blob once, to its end, and checks
 // that its sha256 digest is want: a mismatch gives an error wrapping
 // ErrDigestMismatch, a blob cut short an error too.
-func Layer(r io.Reader, want v1.Hash, opts Options) (*Index, error) {
+func Layer(r io.Reader, want v1.Hash, opts Options) (*layer.Index, error) {
 	if want.Algorithm != "sha256" {
 		return nil, fmt.Errorf("verifying layer %s: unsupported digest algorithm %q", want, want.Algorithm)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/sammatrix/sammatrix/inspect/layer"
 )
 
 // layerArchive is a small layer used by the blob tests.
@@ -72,7 +73,7 @@ func TestLayerFormats(t *testing.T) {
 	}
 }
 
-func fmtEntry(e Entry) string { return dump([]Entry{e}) }
+func fmtEntry(e layer.Entry) string { return dump([]layer.Entry{e}) }
 
 func TestLayerErrors(t *testing.T) {
 	archive := layerArchive(t)

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sammatrix/sammatrix/inspect/rpmdb"
+	"github.com/sammatrix/sammatrix/inspect/rpm"
 )
 
 // buildRPMDB makes an sqlite rpm database holding one stand-in package,
@@ -68,11 +68,11 @@ func TestRPMDatabase(t *testing.T) {
 		t.Fatalf("entries at /var/lib/rpm/rpmdb.sqlite = %+v, want one with packages (warnings %q)", es, idx.Warnings)
 	}
 	if es[0].RPM.Format != "sqlite" {
-		t.Errorf("RPM.Format = %q, want sqlite", es[0].RPM.Format)
+		t.Errorf("layer.RPM.Format = %q, want sqlite", es[0].RPM.Format)
 	}
-	i := slices.IndexFunc(es[0].RPM.Packages, func(p rpmdb.Package) bool { return p.Name == "fakepkg" })
+	i := slices.IndexFunc(es[0].RPM.Packages, func(p rpm.Package) bool { return p.Name == "fakepkg" })
 	if i < 0 {
-		t.Fatalf("RPM.Packages = %+v, want fakepkg in it", es[0].RPM.Packages)
+		t.Fatalf("layer.RPM.Packages = %+v, want fakepkg in it", es[0].RPM.Packages)
 	}
 	p := es[0].RPM.Packages[i]
 	if p.Version != "1.2.3" || p.Release != "4.amzn2023" || p.Arch != "noarch" || p.Epoch == nil || *p.Epoch != 2 {
@@ -105,9 +105,9 @@ func TestRPMBerkeleyDB(t *testing.T) {
 	if len(es) != 1 || es[0].RPM == nil || es[0].RPM.Format != "bdb" {
 		t.Fatalf("entries at /var/lib/rpm/Packages = %+v, want one bdb database (warnings %q)", es, idx.Warnings)
 	}
-	if !slices.ContainsFunc(es[0].RPM.Packages, func(p rpmdb.Package) bool {
+	if !slices.ContainsFunc(es[0].RPM.Packages, func(p rpm.Package) bool {
 		return p.Name == "libstdc++" && p.Version == "7.3.1" && p.Release == "17.amzn2"
 	}) {
-		t.Errorf("RPM.Packages = %+v, want libstdc++-7.3.1-17.amzn2", es[0].RPM.Packages)
+		t.Errorf("layer.RPM.Packages = %+v, want libstdc++-7.3.1-17.amzn2", es[0].RPM.Packages)
 	}
 }

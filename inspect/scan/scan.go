@@ -5,13 +5,10 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"golang.org/x/sync/semaphore"
-
-	"github.com/sammatrix/sammatrix/inspect/elfabi"
-	"github.com/sammatrix/sammatrix/inspect/rpmdb"
 )
 
-// AnalyzerVersion identifies what an Index contains; it changes whenever the
-// contents of an Index change, so that cached indexes are not reused across
+// AnalyzerVersion identifies what a layer.Index contains; it changes whenever the
+// contents of a layer.Index change, so that cached indexes are not reused across
 // such changes.
 const AnalyzerVersion = 3
 
@@ -24,7 +21,7 @@ const (
 	// MaxELFSize is the largest ELF file whose facts are read (larger than
 	// MaxELFMemory, it goes through a temporary file).
 	MaxELFSize = 1 << 30
-	// MaxWarnings is the number of warnings kept on an Index; further ones are
+	// MaxWarnings is the number of warnings kept on a layer.Index; further ones are
 	// counted in a last warning.
 	MaxWarnings = 100
 	// MaxZstdWindow is the largest zstd window a layer may ask for.
@@ -34,68 +31,6 @@ const (
 // ErrDigestMismatch is wrapped by the error of Layer when the blob read does
 // not have the expected digest.
 var ErrDigestMismatch = errors.New("layer digest mismatch")
-
-// Kind is the kind of an Entry.
-type Kind string
-
-// Kinds of entries.
-const (
-	// File is a regular file (or a hardlink bound to one).
-	File Kind = "file"
-	// Dir is a directory.
-	Dir Kind = "dir"
-	// Symlink is a symbolic link.
-	Symlink Kind = "symlink"
-	// Hardlink is a hardlink to a file whose facts are not in the layer index.
-	Hardlink Kind = "hardlink"
-	// Whiteout deletes the path from the layers below.
-	Whiteout Kind = "whiteout"
-	// Opaque hides the children of the directory in the layers below.
-	Opaque Kind = "opaque"
-)
-
-// Entry is one entry of interest of a layer.
-type Entry struct {
-	// Path is absolute and clean: "/usr/lib64/libc.so.6".
-	Path string `json:"p"`
-	Kind Kind   `json:"k"`
-	// Mode holds the permission bits (0o7777).
-	Mode uint32 `json:"m,omitempty"`
-	Size int64  `json:"s,omitempty"`
-	// Link is, for a symlink, its target as written in the archive; for a
-	// hardlink (bound or not), the absolute clean path of the file it names.
-	Link string `json:"l,omitempty"`
-	// Digest is "sha256:<hex>" of the contents, for regular files under
-	// /var/lang and /opt and for shared libraries.
-	Digest string `json:"d,omitempty"`
-	// Data holds the contents of small text files of interest, at most
-	// MaxTextSize bytes.
-	Data []byte       `json:"b,omitempty"`
-	ELF  *elfabi.File `json:"e,omitempty"`
-	// Version is the release found in the program, e.g. "v20.18.1" from
-	// node's "node/v20.18.1".
-	Version string `json:"v,omitempty"`
-	RPM     *RPM   `json:"r,omitempty"`
-}
-
-// RPM is the package list of an rpm database found in a layer.
-type RPM struct {
-	Format   rpmdb.Format    `json:"format"`
-	Packages []rpmdb.Package `json:"packages"`
-}
-
-// Index is what a layer holds of interest.
-type Index struct {
-	// Entries are in archive order.
-	Entries []Entry `json:"entries"`
-	// Warnings describe what was skipped or could not be read; at most
-	// MaxWarnings plus one that counts the others.
-	Warnings []string `json:"warnings,omitempty"`
-	// Files is the number of tar entries read.
-	Files int64 `json:"files"`
-	// Size is the number of uncompressed bytes read.
-	Size int64 `json:"size"`
-}
 
 // Options tune a scan; the zero value is ready to use.
 type Options struct {

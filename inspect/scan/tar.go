@@ -8,6 +8,8 @@ import (
 	"path"
 	"strings"
 
+	"github.com/sammatrix/sammatrix/inspect/layer"
+	"github.com/sammatrix/sammatrix/inspect/rpm"
 	"github.com/sammatrix/sammatrix/inspect/rpmdb"
 )
 
@@ -19,7 +21,7 @@ const blockSize = 512
 
 // Tar scans an uncompressed tar stream. The stream must end with the tar
 // end-of-archive marker: a stream cut short is an error.
-func Tar(r io.Reader, opts Options) (*Index, error) {
+func Tar(r io.Reader, opts Options) (*layer.Index, error) {
 	c := &counter{r: r, progress: opts.Progress}
 	s := newScanner(opts)
 	err := s.scan(c)
@@ -34,7 +36,7 @@ func Tar(r io.Reader, opts Options) (*Index, error) {
 // scanner holds the state of the scan of one layer.
 type scanner struct {
 	opts    Options
-	idx     Index
+	idx     layer.Index
 	files   map[string]int // path → index in idx.Entries of the last file kept there
 	dropped int            // warnings beyond MaxWarnings
 	buf     []byte
@@ -45,7 +47,7 @@ func newScanner(opts Options) *scanner {
 }
 
 // finish returns the index, with a last warning counting those left out.
-func (s *scanner) finish() *Index {
+func (s *scanner) finish() *layer.Index {
 	if s.dropped > 0 {
 		s.idx.Warnings = append(s.idx.Warnings, fmt.Sprintf("%d more warnings left out", s.dropped))
 	}
@@ -60,7 +62,7 @@ func (s *scanner) warnf(format string, args ...any) {
 	s.idx.Warnings = append(s.idx.Warnings, fmt.Sprintf(format, args...))
 }
 
-func (s *scanner) add(e Entry) int {
+func (s *scanner) add(e layer.Entry) int {
 	s.idx.Entries = append(s.idx.Entries, e)
 	return len(s.idx.Entries) - 1
 }
@@ -139,10 +141,10 @@ func (s *scanner) entry(tr *tar.Reader, hdr *tar.Header) error {
 	switch hdr.Typeflag {
 	case tar.TypeDir:
 		if wantDir(p) {
-			s.add(Entry{Path: p, Kind: Dir, Mode: mode})
+			s.add(layer.Entry{Path: p, Kind: layer.Dir, Mode: mode})
 		}
 	case tar.TypeSymlink:
-		s.add(Entry{Path: p, Kind: Symlink, Mode: mode, Link: hdr.Linkname})
+		s.add(layer.Entry{Path: p, Kind: layer.Symlink, Mode: mode, Link: hdr.Linkname})
 	case tar.TypeLink:
 		s.hardlink(p, mode, hdr)
 	case tar.TypeReg, tar.TypeCont:
@@ -155,7 +157,7 @@ func (s *scanner) entry(tr *tar.Reader, hdr *tar.Header) error {
 func (s *scanner) whiteout(name, dir, base string) {
 	switch {
 	case base == opaqueName:
-		s.add(Entry{Path: dir, Kind: Opaque})
+		s.add(layer.Entry{Path: dir, Kind: layer.Opaque})
 	case strings.HasPrefix(base, whiteoutMeta):
 		// Other AUFS metadata files carry nothing for an image.
 	default:
@@ -164,7 +166,7 @@ func (s *scanner) whiteout(name, dir, base string) {
 			s.warnf("ignoring whiteout %q: it names no entry", name)
 			return
 		}
-		s.add(Entry{Path: path.Join(dir, target), Kind: Whiteout})
+		s.add(layer.Entry{Path: path.Join(dir, target), Kind: layer.Whiteout})
 	}
 }
 
@@ -181,7 +183,7 @@ func (s *scanner) hardlink(p string, mode uint32, hdr *tar.Header) {
 		s.files[p] = s.add(e)
 		return
 	}
-	s.add(Entry{Path: p, Kind: Hardlink, Mode: mode, Link: target})
+	s.add(layer.Entry{Path: p, Kind: layer.Hardlink, Mode: mode, Link: target})
 	if interesting(p) || interesting(target) {
 		s.warnf("hardlink %q names %q, which is not a file kept from this layer: no facts for it", p, target)
 	}
@@ -195,10 +197,10 @@ func interesting(p string) bool {
 
 // rpmFormat returns the format of the rpm database at p, if p is where rpm
 // keeps one.
-func rpmFormat(p string) (rpmdb.Format, bool) {
-	for _, q := range rpmdb.Paths {
+func rpmFormat(p string) (rpm.Format, bool) {
+	for _, q := range rpm.Paths {
 		if p == q {
-			return rpmdb.FormatOf(p)
+			return rpm.FormatOf(p)
 		}
 	}
 	return "", false
@@ -215,11 +217,11 @@ func (s *scanner) file(tr *tar.Reader, p string, mode uint32, hdr *tar.Header) e
 	if !w.digest && !w.text && !isRPM {
 		if isWatched(p) {
 			// A file where a watched directory was: keep that it is there.
-			s.files[p] = s.add(Entry{Path: p, Kind: File, Mode: mode, Size: hdr.Size})
+			s.files[p] = s.add(layer.Entry{Path: p, Kind: layer.File, Mode: mode, Size: hdr.Size})
 		}
 		return nil
 	}
-	e := Entry{Path: p, Kind: File, Mode: mode, Size: hdr.Size}
+	e := layer.Entry{Path: p, Kind: layer.File, Mode: mode, Size: hdr.Size}
 	var err error
 	if isRPM {
 		err = s.readRPM(&e, tr, hdr, format)
@@ -235,7 +237,7 @@ func (s *scanner) file(tr *tar.Reader, p string, mode uint32, hdr *tar.Header) e
 
 // readRPM reads the package list of the rpm database in a tar entry. A
 // database that cannot be read is a warning, a broken stream an error.
-func (s *scanner) readRPM(e *Entry, r io.Reader, hdr *tar.Header, format rpmdb.Format) error {
+func (s *scanner) readRPM(e *layer.Entry, r io.Reader, hdr *tar.Header, format rpm.Format) error {
 	if hdr.Size > rpmdb.MaxSize {
 		s.warnf("no packages read from rpm database %q: %d bytes is more than %d", e.Path, hdr.Size, rpmdb.MaxSize)
 		return nil
@@ -249,6 +251,6 @@ func (s *scanner) readRPM(e *Entry, r io.Reader, hdr *tar.Header, format rpmdb.F
 		s.warnf("no packages read from rpm database %q: %v", e.Path, err)
 		return nil
 	}
-	e.RPM = &RPM{Format: format, Packages: pkgs}
+	e.RPM = &layer.RPM{Format: format, Packages: pkgs}
 	return nil
 }

@@ -10,13 +10,15 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/sammatrix/sammatrix/inspect/layer"
 )
 
 func TestTarEntries(t *testing.T) {
 	tests := []struct {
 		name    string
 		entries []ent
-		want    []Entry
+		want    []layer.Entry
 	}{
 		{
 			name: "whiteouts and opaque markers",
@@ -27,11 +29,11 @@ func TestTarEntries(t *testing.T) {
 				file("usr/.wh..wh.plnk", ""), // other AUFS metadata: ignored
 				file("usr/.wh..wh..opq", ""),
 			},
-			want: []Entry{
-				{Path: "/etc/os-release", Kind: Whiteout},
-				{Path: "/usr/lib64", Kind: Opaque},
-				{Path: "/opt", Kind: Whiteout},
-				{Path: "/usr", Kind: Opaque},
+			want: []layer.Entry{
+				{Path: "/etc/os-release", Kind: layer.Whiteout},
+				{Path: "/usr/lib64", Kind: layer.Opaque},
+				{Path: "/opt", Kind: layer.Whiteout},
+				{Path: "/usr", Kind: layer.Opaque},
 			},
 		},
 		{
@@ -43,12 +45,12 @@ func TestTarEntries(t *testing.T) {
 				dir("./"),
 				dir("usr/lib64/"),
 			},
-			want: []Entry{
-				{Path: "/lib64", Kind: Symlink, Mode: 0o777, Link: "usr/lib64"},
-				{Path: "/bin", Kind: Symlink, Mode: 0o777, Link: "usr/bin"},
-				{Path: "/usr/sbin", Kind: Symlink, Mode: 0o777, Link: "bin"},
-				{Path: "/", Kind: Dir, Mode: 0o755},
-				{Path: "/usr/lib64", Kind: Dir, Mode: 0o755},
+			want: []layer.Entry{
+				{Path: "/lib64", Kind: layer.Symlink, Mode: 0o777, Link: "usr/lib64"},
+				{Path: "/bin", Kind: layer.Symlink, Mode: 0o777, Link: "usr/bin"},
+				{Path: "/usr/sbin", Kind: layer.Symlink, Mode: 0o777, Link: "bin"},
+				{Path: "/", Kind: layer.Dir, Mode: 0o755},
+				{Path: "/usr/lib64", Kind: layer.Dir, Mode: 0o755},
 			},
 		},
 		{
@@ -60,15 +62,15 @@ func TestTarEntries(t *testing.T) {
 				file("usr/share/doc/README", "not kept"),
 				file("var/langs/x", "not kept"),
 			},
-			want: []Entry{
+			want: []layer.Entry{
 				// /usr holds watched places: a later layer replacing it must be seen.
-				{Path: "/usr", Kind: Dir, Mode: 0o755},
-				{Path: "/usr/local/lib64", Kind: Dir, Mode: 0o755},
-				{Path: "/lib", Kind: Dir, Mode: 0o755},
-				{Path: "/var/lang", Kind: Dir, Mode: 0o755},
-				{Path: "/var/lang/lib", Kind: Dir, Mode: 0o755},
-				{Path: "/opt", Kind: Dir, Mode: 0o755},
-				{Path: "/opt/bin/tool.sh", Kind: File, Mode: 0o644, Size: 10, Digest: sha("#!/bin/sh\n")},
+				{Path: "/usr", Kind: layer.Dir, Mode: 0o755},
+				{Path: "/usr/local/lib64", Kind: layer.Dir, Mode: 0o755},
+				{Path: "/lib", Kind: layer.Dir, Mode: 0o755},
+				{Path: "/var/lang", Kind: layer.Dir, Mode: 0o755},
+				{Path: "/var/lang/lib", Kind: layer.Dir, Mode: 0o755},
+				{Path: "/opt", Kind: layer.Dir, Mode: 0o755},
+				{Path: "/opt/bin/tool.sh", Kind: layer.File, Mode: 0o644, Size: 10, Digest: sha("#!/bin/sh\n")},
 			},
 		},
 		{
@@ -82,12 +84,12 @@ func TestTarEntries(t *testing.T) {
 				file("etc/ld.so.conf.d/sub/deeper.conf", "not kept\n"),
 				file("etc/hosts", "not kept\n"),
 			},
-			want: []Entry{
-				{Path: "/usr/lib/os-release", Kind: File, Mode: 0o644, Size: 26, Data: []byte("ID=amzn\nVERSION_ID=\"2023\"\n")},
-				{Path: "/etc/os-release", Kind: Symlink, Mode: 0o777, Link: "../usr/lib/os-release"},
-				{Path: "/etc/system-release", Kind: File, Mode: 0o644, Size: 26, Data: []byte("Amazon Linux release 2023\n")},
-				{Path: "/etc/ld.so.conf", Kind: File, Mode: 0o644, Size: 28, Data: []byte("include ld.so.conf.d/*.conf\n")},
-				{Path: "/etc/ld.so.conf.d/mysql.conf", Kind: File, Mode: 0o644, Size: 17, Data: []byte("/usr/lib64/mysql\n")},
+			want: []layer.Entry{
+				{Path: "/usr/lib/os-release", Kind: layer.File, Mode: 0o644, Size: 26, Data: []byte("ID=amzn\nVERSION_ID=\"2023\"\n")},
+				{Path: "/etc/os-release", Kind: layer.Symlink, Mode: 0o777, Link: "../usr/lib/os-release"},
+				{Path: "/etc/system-release", Kind: layer.File, Mode: 0o644, Size: 26, Data: []byte("Amazon Linux release 2023\n")},
+				{Path: "/etc/ld.so.conf", Kind: layer.File, Mode: 0o644, Size: 28, Data: []byte("include ld.so.conf.d/*.conf\n")},
+				{Path: "/etc/ld.so.conf.d/mysql.conf", Kind: layer.File, Mode: 0o644, Size: 17, Data: []byte("/usr/lib64/mysql\n")},
 			},
 		},
 		{
@@ -101,11 +103,11 @@ func TestTarEntries(t *testing.T) {
 				file("usr/lib64/.so", "not kept"),
 				file("usr/lib64/libx.so.1.so.2", "x"),
 			},
-			want: []Entry{
-				{Path: "/usr/lib64/libc.so.6", Kind: File, Mode: 0o644, Size: 1, Digest: sha("c")},
-				{Path: "/lib64/ld-linux-x86-64.so.2", Kind: File, Mode: 0o644, Size: 2, Digest: sha("ld")},
-				{Path: "/usr/lib64/libz.so", Kind: File, Mode: 0o644, Size: 1, Digest: sha("z")},
-				{Path: "/usr/lib64/libx.so.1.so.2", Kind: File, Mode: 0o644, Size: 1, Digest: sha("x")},
+			want: []layer.Entry{
+				{Path: "/usr/lib64/libc.so.6", Kind: layer.File, Mode: 0o644, Size: 1, Digest: sha("c")},
+				{Path: "/lib64/ld-linux-x86-64.so.2", Kind: layer.File, Mode: 0o644, Size: 2, Digest: sha("ld")},
+				{Path: "/usr/lib64/libz.so", Kind: layer.File, Mode: 0o644, Size: 1, Digest: sha("z")},
+				{Path: "/usr/lib64/libx.so.1.so.2", Kind: layer.File, Mode: 0o644, Size: 1, Digest: sha("x")},
 			},
 		},
 		{
@@ -114,9 +116,9 @@ func TestTarEntries(t *testing.T) {
 				file("var/lang/a", "1"),
 				file("var/lang/a", "22"),
 			},
-			want: []Entry{
-				{Path: "/var/lang/a", Kind: File, Mode: 0o644, Size: 1, Digest: sha("1")},
-				{Path: "/var/lang/a", Kind: File, Mode: 0o644, Size: 2, Digest: sha("22")},
+			want: []layer.Entry{
+				{Path: "/var/lang/a", Kind: layer.File, Mode: 0o644, Size: 1, Digest: sha("1")},
+				{Path: "/var/lang/a", Kind: layer.File, Mode: 0o644, Size: 2, Digest: sha("22")},
 			},
 		},
 		{
@@ -128,11 +130,11 @@ func TestTarEntries(t *testing.T) {
 				file("usr/bin/git", "not kept"),
 				hardlink("usr/libexec/git-core/git", "usr/bin/git"),
 			},
-			want: []Entry{
-				{Path: "/var/lang/bin/node", Kind: File, Mode: 0o644, Size: 7, Digest: sha("program")},
-				{Path: "/var/lang/bin/nodejs", Kind: File, Mode: 0o644, Size: 7, Digest: sha("program"), Link: "/var/lang/bin/node"},
-				{Path: "/usr/bin/node", Kind: File, Mode: 0o644, Size: 7, Digest: sha("program"), Link: "/var/lang/bin/nodejs"},
-				{Path: "/usr/libexec/git-core/git", Kind: Hardlink, Mode: 0o644, Link: "/usr/bin/git"},
+			want: []layer.Entry{
+				{Path: "/var/lang/bin/node", Kind: layer.File, Mode: 0o644, Size: 7, Digest: sha("program")},
+				{Path: "/var/lang/bin/nodejs", Kind: layer.File, Mode: 0o644, Size: 7, Digest: sha("program"), Link: "/var/lang/bin/node"},
+				{Path: "/usr/bin/node", Kind: layer.File, Mode: 0o644, Size: 7, Digest: sha("program"), Link: "/var/lang/bin/nodejs"},
+				{Path: "/usr/libexec/git-core/git", Kind: layer.Hardlink, Mode: 0o644, Link: "/usr/bin/git"},
 			},
 		},
 		{
@@ -159,7 +161,7 @@ func TestTarEntries(t *testing.T) {
 	}
 }
 
-func dump(es []Entry) string {
+func dump(es []layer.Entry) string {
 	var b strings.Builder
 	for _, e := range es {
 		fmt.Fprintf(&b, "\t%s %s mode=%o size=%d", e.Path, e.Kind, e.Mode, e.Size)
@@ -181,13 +183,13 @@ func TestTarWarnings(t *testing.T) {
 	tests := []struct {
 		name    string
 		entries []ent
-		want    []Entry
+		want    []layer.Entry
 		warning string
 	}{
 		{
 			name:    "parent escape",
 			entries: []ent{file("../../etc/passwd", "root"), file("var/lang/ok", "")},
-			want:    []Entry{{Path: "/var/lang/ok", Kind: File, Mode: 0o644, Digest: sha("")}},
+			want:    []layer.Entry{{Path: "/var/lang/ok", Kind: layer.File, Mode: 0o644, Digest: sha("")}},
 			warning: `ignoring entry "../../etc/passwd": path escapes the layer root`,
 		},
 		{
@@ -203,7 +205,7 @@ func TestTarWarnings(t *testing.T) {
 		{
 			name:    "hardlink to a missing name",
 			entries: []ent{hardlink("usr/lib64/libssl.so.3", "usr/lib64/libssl.so.3.0.8")},
-			want:    []Entry{{Path: "/usr/lib64/libssl.so.3", Kind: Hardlink, Mode: 0o644, Link: "/usr/lib64/libssl.so.3.0.8"}},
+			want:    []layer.Entry{{Path: "/usr/lib64/libssl.so.3", Kind: layer.Hardlink, Mode: 0o644, Link: "/usr/lib64/libssl.so.3.0.8"}},
 			warning: `hardlink "/usr/lib64/libssl.so.3" names "/usr/lib64/libssl.so.3.0.8", which is not a file kept from this layer: no facts for it`,
 		},
 		{
@@ -214,7 +216,7 @@ func TestTarWarnings(t *testing.T) {
 		{
 			name:    "text file too large",
 			entries: []ent{file("etc/os-release", strings.Repeat("x", MaxTextSize+1))},
-			want:    []Entry{{Path: "/etc/os-release", Kind: File, Mode: 0o644, Size: MaxTextSize + 1}},
+			want:    []layer.Entry{{Path: "/etc/os-release", Kind: layer.File, Mode: 0o644, Size: MaxTextSize + 1}},
 			warning: `keeping no contents of "/etc/os-release": 65537 bytes is more than 65536`,
 		},
 	}

@@ -11,6 +11,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
+	"github.com/sammatrix/sammatrix/inspect/layer"
 )
 
 // ent is one tar entry to write in a test archive.
@@ -90,7 +91,7 @@ func sha(s string) string {
 
 // scanTar scans a tar archive with a fresh temporary directory, which it
 // checks is left empty.
-func scanTar(t testing.TB, archive []byte) *Index {
+func scanTar(t testing.TB, archive []byte) *layer.Index {
 	tmp := t.TempDir()
 	idx, err := Tar(bytes.NewReader(archive), Options{TempDir: tmp})
 	if err != nil {
@@ -111,8 +112,8 @@ func assertEmpty(t testing.TB, dir string) {
 }
 
 // find returns the entries at path p, in archive order.
-func find(idx *Index, p string) []Entry {
-	var es []Entry
+func find(idx *layer.Index, p string) []layer.Entry {
+	var es []layer.Entry
 	for _, e := range idx.Entries {
 		if e.Path == p {
 			es = append(es, e)

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/sammatrix/sammatrix/inspect"
+	"github.com/sammatrix/sammatrix/inspect/reader"
 )
 
 // imageFlags are the flags of every command that reads images.
@@ -27,7 +28,7 @@ func (f *imageFlags) register(c *cobra.Command) {
 	fl := c.Flags()
 	fl.StringArrayVar(&f.mirrors, "mirror", nil, "read images of FROM from TO instead, as FROM=TO (repeatable), e.g. public.ecr.aws=127.0.0.1:5000")
 	fl.StringArrayVar(&f.insecure, "insecure-registry", nil, "registry HOST[:PORT] reached over plain HTTP (repeatable)")
-	fl.StringVar(&f.cacheDir, "cache-dir", inspect.DefaultCacheDir(), "directory of the per-layer cache")
+	fl.StringVar(&f.cacheDir, "cache-dir", reader.DefaultCacheDir(), "directory of the per-layer cache")
 	fl.BoolVar(&f.noCache, "no-cache", false, "neither read nor write the cache")
 	fl.IntVar(&f.jobs, "jobs", 0, "layers fetched and scanned at once (default the number of CPUs)")
 	fl.StringVar(&f.platform, "platform", inspect.DefaultPlatform, "platform an image index resolves to")
@@ -37,7 +38,7 @@ func (f *imageFlags) register(c *cobra.Command) {
 }
 
 // summarize prints, with -v, what the inspector did.
-func (f *imageFlags) summarize(c *cobra.Command, in *inspect.Inspector, images int) {
+func (f *imageFlags) summarize(c *cobra.Command, in *reader.Inspector, images int) {
 	if !f.verbose {
 		return
 	}
@@ -48,7 +49,7 @@ func (f *imageFlags) summarize(c *cobra.Command, in *inspect.Inspector, images i
 
 // options turns the flags into inspector options: the one place where
 // they meet the library. done clears the progress line.
-func (f *imageFlags) options(c *cobra.Command) (o inspect.Options, done func(), err error) {
+func (f *imageFlags) options(c *cobra.Command) (o reader.Options, done func(), err error) {
 	done = func() {}
 	o, err = f.inspectOptions()
 	if err != nil {
@@ -65,12 +66,12 @@ func (f *imageFlags) options(c *cobra.Command) (o inspect.Options, done func(), 
 
 // inspector returns an Inspector configured by the flags; done clears the
 // progress line and must be called when the reading is over.
-func (f *imageFlags) inspector(c *cobra.Command) (in *inspect.Inspector, opts inspect.Options, done func(), err error) {
+func (f *imageFlags) inspector(c *cobra.Command) (in *reader.Inspector, opts reader.Options, done func(), err error) {
 	opts, done, err = f.options(c)
 	if err != nil {
 		return nil, opts, done, err
 	}
-	in, err = inspect.New(opts)
+	in, err = reader.New(opts)
 	if err != nil {
 		done()
 		return nil, opts, func() {}, failure(err)
@@ -78,18 +79,18 @@ func (f *imageFlags) inspector(c *cobra.Command) (in *inspect.Inspector, opts in
 	return in, opts, done, nil
 }
 
-func (f *imageFlags) inspectOptions() (inspect.Options, error) {
-	o := inspect.Options{Jobs: f.jobs, Insecure: f.insecure}
+func (f *imageFlags) inspectOptions() (reader.Options, error) {
+	o := reader.Options{Jobs: f.jobs, Insecure: f.insecure}
 	if f.jobs < 0 {
 		return o, usageError("--jobs must be at least 1, found %d", f.jobs)
 	}
-	p, err := inspect.ParsePlatform(f.platform)
+	p, err := reader.ParsePlatform(f.platform)
 	if err != nil {
 		return o, usageError("%v", err)
 	}
 	o.Platform = p
 	for _, s := range f.mirrors {
-		m, err := inspect.ParseMirror(s)
+		m, err := reader.ParseMirror(s)
 		if err != nil {
 			return o, usageError("%v", err)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sammatrix/sammatrix/inspect"
+	"github.com/sammatrix/sammatrix/inspect/imageref"
 )
 
 type inspectOptions struct {
@@ -45,9 +46,9 @@ func runInspect(c *cobra.Command, o *inspectOptions, args []string) error {
 	if o.output != "table" && o.output != "json" {
 		return usageError("unknown output format %q; want table or json", o.output)
 	}
-	refs := make([]inspect.Reference, len(args))
+	refs := make([]imageref.Reference, len(args))
 	for i, a := range args {
-		r, err := inspect.ParseReference(a)
+		r, err := imageref.Parse(a)
 		if err != nil {
 			return usageError("%v", err)
 		}

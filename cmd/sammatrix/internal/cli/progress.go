@@ -7,8 +7,7 @@ import (
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-
-	"github.com/sammatrix/sammatrix/inspect"
+	"github.com/sammatrix/sammatrix/inspect/reader"
 )
 
 // progressInterval is how often the progress line is redrawn.
@@ -32,7 +31,7 @@ func newProgress(w io.Writer) *progress {
 	return &progress{w: w, start: time.Now(), read: map[v1.Hash]int64{}, done: map[v1.Hash]bool{}}
 }
 
-func (p *progress) event(e inspect.Event) {
+func (p *progress) event(e reader.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if e.Cached {

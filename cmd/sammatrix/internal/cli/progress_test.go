@@ -6,8 +6,7 @@ import (
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-
-	"github.com/sammatrix/sammatrix/inspect"
+	"github.com/sammatrix/sammatrix/inspect/reader"
 )
 
 func TestProgress(t *testing.T) {
@@ -16,10 +15,10 @@ func TestProgress(t *testing.T) {
 	l1 := v1.Hash{Algorithm: "sha256", Hex: strings.Repeat("a", 64)}
 	l2 := v1.Hash{Algorithm: "sha256", Hex: strings.Repeat("b", 64)}
 	l3 := v1.Hash{Algorithm: "sha256", Hex: strings.Repeat("c", 64)}
-	p.event(inspect.Event{Image: "oci:x", Layer: l3, Read: 9e6, Total: 9e6, Cached: true, Done: true})
-	p.event(inspect.Event{Image: "oci:x", Layer: l1, Read: 1e6, Total: 2e6})
-	p.event(inspect.Event{Image: "oci:x", Layer: l1, Read: 2e6, Total: 2e6, Done: true})
-	p.event(inspect.Event{Image: "oci:y", Layer: l2, Read: 3e6, Total: 3e6, Done: true})
+	p.event(reader.Event{Image: "oci:x", Layer: l3, Read: 9e6, Total: 9e6, Cached: true, Done: true})
+	p.event(reader.Event{Image: "oci:x", Layer: l1, Read: 1e6, Total: 2e6})
+	p.event(reader.Event{Image: "oci:x", Layer: l1, Read: 2e6, Total: 2e6, Done: true})
+	p.event(reader.Event{Image: "oci:y", Layer: l2, Read: 3e6, Total: 3e6, Done: true})
 	p.finish()
 	out := b.String()
 	lines := strings.Split(out, "\r\033[K")

@@ -1,4 +1,4 @@
-package rpmdb
+package rpm
 
 import (
 	"path"
@@ -82,3 +82,4 @@ func TestPaths(t *testing.T) {
 		}
 	}
 }
+func intp(i int) *int { return &i }

@@ -1,4 +1,4 @@
-package inspect
+package reader
 
 import (
 	"errors"
@@ -11,6 +11,7 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
+	"github.com/sammatrix/sammatrix/inspect"
 	"github.com/sammatrix/sammatrix/inspect/fixture"
 )
 
@@ -31,7 +32,7 @@ func whiteout(p string) fixture.File { return fixture.File{Path: p, Type: fixtur
 func opaque(p string) fixture.File   { return fixture.File{Path: p, Type: fixture.Opaque} }
 
 // hostile inspects an image of layers read from an OCI layout.
-func hostile(t *testing.T, layers ...[]fixture.File) (*Image, []v1.Hash) {
+func hostile(t *testing.T, layers ...[]fixture.File) (*inspect.Image, []v1.Hash) {
 	t.Helper()
 	img := image(t, layers...)
 	ref := "oci:" + writeLayout(t, map[string]v1.Image{"hostile": img}) + ":hostile"
@@ -39,7 +40,7 @@ func hostile(t *testing.T, layers ...[]fixture.File) (*Image, []v1.Hash) {
 }
 
 // names returns the names in directory p of the merged tree, or the error.
-func names(img *Image, p string) string {
+func names(img *inspect.Image, p string) string {
 	ns, err := img.Tree.ReadDir(p)
 	if err != nil {
 		return "error: " + err.Error()
@@ -110,7 +111,7 @@ func TestHostileChangesets(t *testing.T) {
 		img, layers := hostile(t, base, []fixture.File{
 			reg("etc/os-release", []byte("ID=replaced\nVERSION_ID=9\n")),
 		})
-		want := OSRelease{ID: "replaced", VersionID: "9", Path: "/etc/os-release", Layer: layers[1].String()}
+		want := inspect.OSRelease{ID: "replaced", VersionID: "9", Path: "/etc/os-release", Layer: layers[1].String()}
 		if os := img.Facts.OS; os == nil || *os != want {
 			t.Errorf("Inspect(replaced /etc/os-release).Facts.OS = %+v, want %+v", os, want)
 		}
@@ -204,10 +205,10 @@ func TestHostileSymlinks(t *testing.T) {
 			// The links come in a later layer than the files they lead to.
 			img, layers := hostile(t, fixture.WithParents(libs), fixture.WithParents(tc.links))
 			f := img.Facts
-			wantLib := Libstdcxx{Link: "/lib64/libstdc++.so.6", Path: "/usr/lib64/libstdc++.so.6.0.29", Version: "6.0.29",
+			wantLib := inspect.Libstdcxx{Link: "/lib64/libstdc++.so.6", Path: "/usr/lib64/libstdc++.so.6.0.29", Version: "6.0.29",
 				MaxGLIBCXX: "3.4.29", MaxCXXABI: "1.3.13", Layer: layers[0].String(),
 				Files: []string{"/lib64/libstdc++.so.6", "/lib64/libstdc++.so.6.0.29"}}
-			if f.Libstdcxx == nil || factsJSON(t, &Facts{Libstdcxx: f.Libstdcxx}) != factsJSON(t, &Facts{Libstdcxx: &wantLib}) {
+			if f.Libstdcxx == nil || factsJSON(t, &inspect.Facts{Libstdcxx: f.Libstdcxx}) != factsJSON(t, &inspect.Facts{Libstdcxx: &wantLib}) {
 				t.Errorf("Inspect(%s links).Facts.Libstdcxx = %+v, want %+v", tc.name, f.Libstdcxx, wantLib)
 			}
 			if f.Glibc == nil || f.Glibc.Version != "2.34" || f.Glibc.Path != "/usr/lib64/libc.so.6" {

@@ -1,4 +1,4 @@
-package inspect
+package reader
 
 import (
 	"archive/tar"
@@ -13,6 +13,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/sammatrix/sammatrix/inspect/fixture"
+	"github.com/sammatrix/sammatrix/inspect/imageref"
 	"github.com/sammatrix/sammatrix/inspect/scan"
 )
 
@@ -85,7 +86,7 @@ func TestCorruptLayerBlob(t *testing.T) {
 			cacheDir := t.TempDir()
 			in := newInspector(t, Options{CacheDir: cacheDir})
 
-			_, err := inspect(t, in, ref)
+			_, err := inspectRef(t, in, ref)
 			checkLayerError(t, ref, err, layer)
 
 			// Repaired, the blob is read again: by the same Inspector, which
@@ -119,9 +120,9 @@ func TestCorruptLayerShared(t *testing.T) {
 	writeFile(t, blob, flip(readFile(t, blob), 100))
 
 	refs := []string{"oci:" + dir + ":" + s.Tag, "oci:" + dir + ":other"}
-	parsed := make([]Reference, len(refs))
+	parsed := make([]imageref.Reference, len(refs))
 	for i, r := range refs {
-		if parsed[i], err = ParseReference(r); err != nil {
+		if parsed[i], err = imageref.Parse(r); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -225,7 +226,7 @@ func TestCorruptDockerArchive(t *testing.T) {
 	})
 	in := newInspector(t, Options{TempDir: t.TempDir()})
 	mustInspect(t, in, "docker-archive:"+good)
-	_, err = inspect(t, newInspector(t, Options{}), "docker-archive:"+bad)
+	_, err = inspectRef(t, newInspector(t, Options{}), "docker-archive:"+bad)
 	var le *LayerError
 	if !errors.As(err, &le) || !errors.Is(err, scan.ErrDigestMismatch) || !strings.Contains(err.Error(), "diff_id") {
 		t.Fatalf("Inspect(docker-archive with a replaced layer) error = %v, want a *LayerError for a diff_id mismatch", err)

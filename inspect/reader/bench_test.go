@@ -1,4 +1,4 @@
-package inspect_test
+package reader_test
 
 import (
 	"context"
@@ -16,8 +16,9 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/sammatrix/sammatrix/bench/synth"
-	"github.com/sammatrix/sammatrix/inspect"
 	"github.com/sammatrix/sammatrix/inspect/fixture"
+	"github.com/sammatrix/sammatrix/inspect/imageref"
+	"github.com/sammatrix/sammatrix/inspect/reader"
 )
 
 // The benchmarks of whole images read a large synthetic image (see
@@ -27,7 +28,7 @@ import (
 //
 // BenchSizeEnv sets the uncompressed size of the generated layers, with
 // units K, M, G (binary): SAMMATRIX_BENCH_SIZE=512M go test -bench Inspect
-// ./inspect. The default, defaultBenchSize, keeps a run short; bench/run.sh
+// ./inspect/reader. The default, defaultBenchSize, keeps a run short; bench/run.sh
 // measures the command at full size.
 const (
 	BenchSizeEnv     = "SAMMATRIX_BENCH_SIZE"
@@ -84,8 +85,8 @@ func largeImage(b *testing.B) *synth.Image {
 	return large.img
 }
 
-func parseRef(b *testing.B, s string) inspect.Reference {
-	ref, err := inspect.ParseReference(s)
+func parseRef(b *testing.B, s string) imageref.Reference {
+	ref, err := imageref.Parse(s)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -93,7 +94,7 @@ func parseRef(b *testing.B, s string) inspect.Reference {
 }
 
 // demoRefs returns the distinct images of the demo matrix, in file order.
-func demoRefs(b *testing.B) []inspect.Reference {
+func demoRefs(b *testing.B) []imageref.Reference {
 	raw, err := os.ReadFile(demoMatrix)
 	if err != nil {
 		b.Fatal(err)
@@ -115,15 +116,15 @@ func demoRefs(b *testing.B) []inspect.Reference {
 			}
 		}
 	}
-	refs := make([]inspect.Reference, len(names))
+	refs := make([]imageref.Reference, len(names))
 	for i, s := range names {
 		refs[i] = parseRef(b, s).WithBase(filepath.Dir(demoMatrix))
 	}
 	return refs
 }
 
-func inspectOnce(b *testing.B, opts inspect.Options, refs ...inspect.Reference) *inspect.Inspector {
-	in, err := inspect.New(opts)
+func inspectOnce(b *testing.B, opts reader.Options, refs ...imageref.Reference) *reader.Inspector {
+	in, err := reader.New(opts)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -144,7 +145,7 @@ func BenchmarkInspectCold(b *testing.B) {
 	b.SetBytes(u)
 	b.ReportAllocs()
 	for b.Loop() {
-		inspectOnce(b, inspect.Options{CacheDir: b.TempDir()}, ref)
+		inspectOnce(b, reader.Options{CacheDir: b.TempDir()}, ref)
 	}
 }
 
@@ -166,8 +167,8 @@ func BenchmarkInspectWarmDemo(b *testing.B) {
 	benchWarm(b, demoRefs(b)...)
 }
 
-func benchWarm(b *testing.B, refs ...inspect.Reference) {
-	opts := inspect.Options{CacheDir: b.TempDir()}
+func benchWarm(b *testing.B, refs ...imageref.Reference) {
+	opts := reader.Options{CacheDir: b.TempDir()}
 	inspectOnce(b, opts, refs...)
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -1,4 +1,8 @@
-package inspect
+// Package imageref parses image references: registry references and the local
+// transports oci:, oci-archive: and docker-archive:, as containers-image
+// (skopeo, syft) names them. It is a leaf package: parsing a reference
+// needs no image reader.
+package imageref
 
 import (
 	"errors"
@@ -44,15 +48,15 @@ var (
 	validDigest = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 )
 
-// ErrEmptyReference is returned when an image reference is empty.
-var ErrEmptyReference = errors.New("empty image reference")
+// errEmpty is returned when an image reference is empty.
+var errEmpty = errors.New("empty image reference")
 
-// ParseReference parses an image reference: a plain registry reference
+// Parse parses an image reference: a plain registry reference
 // (public.ecr.aws/sam/build-python3.12:TAG), "oci:DIR[:TAG|@DIGEST]",
 // "oci-archive:FILE" or "docker-archive:FILE".
-func ParseReference(s string) (Reference, error) {
+func Parse(s string) (Reference, error) {
 	if strings.TrimSpace(s) == "" {
-		return Reference{}, ErrEmptyReference
+		return Reference{}, errEmpty
 	}
 	transport, rest, ok := strings.Cut(s, ":")
 	switch Transport(transport) {
@@ -155,5 +159,13 @@ func (r Reference) WithBase(dir string) Reference {
 		return r
 	}
 	r.Path = filepath.Join(dir, r.Path)
+	return r
+}
+
+// InLayout returns the reference to the same image in the OCI layout at dir
+// (an archive once extracted), keeping the reference's own string for
+// messages.
+func (r Reference) InLayout(dir string) Reference {
+	r.Transport, r.Path = OCI, dir
 	return r
 }

@@ -1,4 +1,4 @@
-package rpmdb
+package rpm
 
 import (
 	"cmp"
@@ -37,9 +37,9 @@ func Find(pkgs []Package, name string) *Package {
 	return nil
 }
 
-// sortPackages orders pkgs by name, then version, release and arch, so
+// Sort orders pkgs by name, then version, release and arch, so
 // that output is deterministic.
-func sortPackages(pkgs []Package) {
+func Sort(pkgs []Package) {
 	slices.SortFunc(pkgs, func(a, b Package) int {
 		return cmp.Or(
 			strings.Compare(a.Name, b.Name),

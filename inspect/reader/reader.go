@@ -1,4 +1,4 @@
-package inspect
+package reader
 
 import (
 	"bytes"
@@ -12,9 +12,12 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"golang.org/x/sync/semaphore"
 
+	"github.com/sammatrix/sammatrix/inspect"
 	"github.com/sammatrix/sammatrix/inspect/cache"
 	"github.com/sammatrix/sammatrix/inspect/fstree"
-	"github.com/sammatrix/sammatrix/inspect/rpmdb"
+	"github.com/sammatrix/sammatrix/inspect/imageref"
+	"github.com/sammatrix/sammatrix/inspect/layer"
+	"github.com/sammatrix/sammatrix/inspect/rpm"
 	"github.com/sammatrix/sammatrix/inspect/scan"
 )
 
@@ -38,7 +41,7 @@ type Inspector struct {
 // that has the layer.
 type layerCall struct {
 	done chan struct{}
-	idx  *scan.Index
+	idx  *layer.Index
 	err  error
 }
 
@@ -54,28 +57,6 @@ type Stats struct {
 	LayersScanned int64
 	// CacheHits counts layer indexes and configs taken from the cache.
 	CacheHits int64
-}
-
-// Image is an inspected image: where it came from, its layers, the merged
-// view of its files and its facts.
-type Image struct {
-	Ref      Reference
-	Digest   v1.Hash
-	Platform v1.Platform
-	Config   *v1.ConfigFile
-	Layers   []Layer
-	// Tree is the merged view of the layers. Callers that change it must
-	// Clone it first.
-	Tree     *fstree.Tree
-	Facts    *Facts
-	Warnings []string
-}
-
-// Layer describes one layer of an image.
-type Layer struct {
-	Digest    v1.Hash `json:"digest"`
-	Size      int64   `json:"size"`
-	MediaType string  `json:"media_type"`
 }
 
 // New returns an Inspector with opts.
@@ -104,8 +85,8 @@ func (in *Inspector) Stats() Stats {
 
 // InspectAll inspects every reference concurrently. The results and errors
 // are in the order of refs; for each, exactly one of them is non-nil.
-func (in *Inspector) InspectAll(ctx context.Context, refs []Reference) ([]*Image, []error) {
-	imgs := make([]*Image, len(refs))
+func (in *Inspector) InspectAll(ctx context.Context, refs []imageref.Reference) ([]*inspect.Image, []error) {
+	imgs := make([]*inspect.Image, len(refs))
 	errs := make([]error, len(refs))
 	var wg sync.WaitGroup
 	for i, ref := range refs {
@@ -120,10 +101,10 @@ func (in *Inspector) InspectAll(ctx context.Context, refs []Reference) ([]*Image
 }
 
 // Inspect reads the image ref names and derives its facts. A reference that
-// does not resolve gives an error wrapping ErrNotFound; a registry that
+// does not resolve gives an error wrapping inspect.ErrNotFound; a registry that
 // cannot be reached or refuses the credentials a *RegistryError; a layer
 // that is truncated or does not match its digest a *LayerError.
-func (in *Inspector) Inspect(ctx context.Context, ref Reference) (*Image, error) {
+func (in *Inspector) Inspect(ctx context.Context, ref imageref.Reference) (*inspect.Image, error) {
 	img, closeSource, err := in.open(ctx, ref)
 	if err != nil {
 		return nil, err
@@ -142,14 +123,14 @@ func (in *Inspector) Inspect(ctx context.Context, ref Reference) (*Image, error)
 	if err != nil {
 		return nil, err
 	}
-	out := &Image{Ref: ref, Digest: digest, Config: cfg, Tree: fstree.New()}
+	out := &inspect.Image{Ref: ref, Digest: digest, Config: cfg, Tree: fstree.New()}
 	out.Platform = v1.Platform{OS: cfg.OS, Architecture: cfg.Architecture, Variant: cfg.Variant}
 
-	indexes := make([]*scan.Index, len(m.Layers))
+	indexes := make([]*layer.Index, len(m.Layers))
 	errs := make([]error, len(m.Layers))
 	var wg sync.WaitGroup
 	for i, d := range m.Layers {
-		out.Layers = append(out.Layers, Layer{Digest: d.Digest, Size: d.Size, MediaType: string(d.MediaType)})
+		out.Layers = append(out.Layers, inspect.Layer{Digest: d.Digest, Size: d.Size, MediaType: string(d.MediaType)})
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -166,12 +147,12 @@ func (in *Inspector) Inspect(ctx context.Context, ref Reference) (*Image, error)
 			out.Warnings = append(out.Warnings, fmt.Sprintf("layer %s: %s", short(m.Layers[i].Digest), w))
 		}
 	}
-	out.Facts = in.facts(out)
+	out.Facts = inspect.FactsOf(out)
 	return out, nil
 }
 
 // config returns the image config, from the cache when it holds the digest.
-func (in *Inspector) config(ref Reference, img v1.Image, d v1.Hash) (*v1.ConfigFile, error) {
+func (in *Inspector) config(ref imageref.Reference, img v1.Image, d v1.Hash) (*v1.ConfigFile, error) {
 	key := d.Algorithm + "-" + d.Hex
 	if in.cache != nil {
 		if raw, ok := in.cache.Get("configs", key); ok {
@@ -205,7 +186,7 @@ func (in *Inspector) config(ref Reference, img v1.Image, d v1.Hash) (*v1.ConfigF
 // again by the next image that has it (its blob may have been repaired), and
 // an image waiting on a read that another caller's context cancelled reads
 // the layer itself.
-func (in *Inspector) layer(ctx context.Context, ref Reference, img v1.Image, d v1.Descriptor, diffID v1.Hash) (*scan.Index, error) {
+func (in *Inspector) layer(ctx context.Context, ref imageref.Reference, img v1.Image, d v1.Descriptor, diffID v1.Hash) (*layer.Index, error) {
 	for {
 		in.mu.Lock()
 		call, ok := in.layers[d.Digest]
@@ -261,14 +242,14 @@ func cacheKey(d v1.Hash) string {
 // has epoch 0, whose text contents are empty, whose rpm database holds no
 // package.
 type cachedIndex struct {
-	Index      *scan.Index
+	Index      *layer.Index
 	ZeroEpochs [][2]int
 	EmptyData  []int
 	NoPackages []int
 }
 
 // encodeIndex and decodeIndex store a layer index in the cache.
-func encodeIndex(idx *scan.Index) ([]byte, error) {
+func encodeIndex(idx *layer.Index) ([]byte, error) {
 	c := cachedIndex{Index: idx}
 	for i, e := range idx.Entries {
 		if e.Data != nil && len(e.Data) == 0 {
@@ -293,7 +274,7 @@ func encodeIndex(idx *scan.Index) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func decodeIndex(raw []byte) (*scan.Index, error) {
+func decodeIndex(raw []byte) (*layer.Index, error) {
 	var c cachedIndex
 	if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(&c); err != nil {
 		return nil, err
@@ -313,7 +294,7 @@ func decodeIndex(raw []byte) (*scan.Index, error) {
 		if !inRange(i) || idx.Entries[i].RPM == nil {
 			return nil, errors.New("cached layer index is inconsistent")
 		}
-		idx.Entries[i].RPM.Packages = []rpmdb.Package{}
+		idx.Entries[i].RPM.Packages = []rpm.Package{}
 	}
 	for _, ij := range c.ZeroEpochs {
 		i, j := ij[0], ij[1]
@@ -326,7 +307,7 @@ func decodeIndex(raw []byte) (*scan.Index, error) {
 	return idx, nil
 }
 
-func (in *Inspector) indexLayer(ctx context.Context, ref Reference, img v1.Image, d v1.Descriptor, diffID v1.Hash) (*scan.Index, error) {
+func (in *Inspector) indexLayer(ctx context.Context, ref imageref.Reference, img v1.Image, d v1.Descriptor, diffID v1.Hash) (*layer.Index, error) {
 	if in.cache != nil {
 		if raw, ok := in.cache.Get("layers", cacheKey(d.Digest)); ok {
 			if idx, err := decodeIndex(raw); err == nil {
@@ -405,8 +386,8 @@ func short(d v1.Hash) string {
 // diffID returns the uncompressed digest layer i must have when its blob
 // digest proves nothing: a docker-archive's blob digests are computed from
 // the archive itself, so only the config's diff_ids pin its contents.
-func diffID(ref Reference, cfg *v1.ConfigFile, i, layers int) v1.Hash {
-	if ref.Transport != DockerArchive || len(cfg.RootFS.DiffIDs) != layers {
+func diffID(ref imageref.Reference, cfg *v1.ConfigFile, i, layers int) v1.Hash {
+	if ref.Transport != imageref.DockerArchive || len(cfg.RootFS.DiffIDs) != layers {
 		return v1.Hash{}
 	}
 	return cfg.RootFS.DiffIDs[i]

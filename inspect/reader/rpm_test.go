@@ -1,4 +1,4 @@
-package inspect
+package reader
 
 import (
 	"encoding/json"
@@ -8,14 +8,14 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/sammatrix/sammatrix/inspect/fixture"
-	"github.com/sammatrix/sammatrix/inspect/rpmdb"
+	"github.com/sammatrix/sammatrix/inspect/rpm"
 )
 
 // expectedPackages reads testdata/fixtures/rpm/expect.json: the packages of
 // each committed database, keyed "<set>/<lower|upper>/<file>".
-func expectedPackages(t testing.TB) map[string][]rpmdb.Package {
+func expectedPackages(t testing.TB) map[string][]rpm.Package {
 	t.Helper()
-	var m map[string][]rpmdb.Package
+	var m map[string][]rpm.Package
 	if err := json.Unmarshal(input(t, "rpm/expect.json"), &m); err != nil {
 		t.Fatalf("parsing rpm/expect.json: %v", err)
 	}
@@ -23,7 +23,7 @@ func expectedPackages(t testing.TB) map[string][]rpmdb.Package {
 }
 
 // nevra formats packages without their Provides, for comparison.
-func nevra(pkgs []rpmdb.Package) string {
+func nevra(pkgs []rpm.Package) string {
 	s := ""
 	for _, p := range pkgs {
 		s += fmt.Sprintf("%s-%s.%s\n", p.Name, p.EVR(), p.Arch)
@@ -35,18 +35,18 @@ func TestRPMUpperCopy(t *testing.T) {
 	want := expectedPackages(t)
 	for _, tc := range []struct {
 		fixture, set, file string
-		format             rpmdb.Format
+		format             rpm.Format
 	}{
-		{fixture: "nodejs18.x", set: "al2", file: "Packages", format: rpmdb.BDB},
-		{fixture: "python3.12", set: "al2023-6.0.29", file: "rpmdb.sqlite", format: rpmdb.SQLite},
-		{fixture: "java21@6.0.33", set: "al2023-6.0.33", file: "rpmdb.sqlite", format: rpmdb.SQLite},
+		{fixture: "nodejs18.x", set: "al2", file: "Packages", format: rpm.BDB},
+		{fixture: "python3.12", set: "al2023-6.0.29", file: "rpmdb.sqlite", format: rpm.SQLite},
+		{fixture: "java21@6.0.33", set: "al2023-6.0.33", file: "rpmdb.sqlite", format: rpm.SQLite},
 	} {
 		t.Run(tc.fixture, func(t *testing.T) {
 			upper, lower := want[tc.set+"/upper/"+tc.file], want[tc.set+"/lower/"+tc.file]
 			if len(upper) == 0 || len(lower) == 0 {
 				t.Fatalf("rpm/expect.json has no packages for %s/{upper,lower}/%s", tc.set, tc.file)
 			}
-			upperStdcxx, lowerStdcxx := rpmdb.Find(upper, "libstdc++"), rpmdb.Find(lower, "libstdc++")
+			upperStdcxx, lowerStdcxx := rpm.Find(upper, "libstdc++"), rpm.Find(lower, "libstdc++")
 			if upperStdcxx == nil || lowerStdcxx == nil || upperStdcxx.EVR() == lowerStdcxx.EVR() {
 				t.Fatalf("rpm/expect.json: libstdc++ of %s is %v upper and %v lower, want two different versions", tc.set, upperStdcxx, lowerStdcxx)
 			}
@@ -67,7 +67,7 @@ func TestRPMUpperCopy(t *testing.T) {
 			in := newInspector(t, Options{})
 			for _, c := range []struct {
 				tag   string
-				want  []rpmdb.Package
+				want  []rpm.Package
 				layer v1.Hash
 			}{
 				{"image", upper, digests[fixture.DevToolsLayer]},
@@ -85,10 +85,10 @@ func TestRPMUpperCopy(t *testing.T) {
 				if g, w := nevra(r.Packages), nevra(c.want); g != w {
 					t.Errorf("Inspect(%q).Facts.RPM.Packages =\n%s\nwant\n%s", ref, g, w)
 				}
-				if g, w := rpmdb.Find(r.Packages, "libstdc++"), rpmdb.Find(c.want, "libstdc++"); g == nil || g.EVR() != w.EVR() {
+				if g, w := rpm.Find(r.Packages, "libstdc++"), rpm.Find(c.want, "libstdc++"); g == nil || g.EVR() != w.EVR() {
 					t.Errorf("Inspect(%q): libstdc++ package = %v, want %s", ref, g, w.EVR())
 				}
-				if g, w := got.Glibc, rpmdb.Find(c.want, "glibc"); g == nil || g.RPM != w.EVR() {
+				if g, w := got.Glibc, rpm.Find(c.want, "glibc"); g == nil || g.RPM != w.EVR() {
 					t.Errorf("Inspect(%q).Facts.Glibc = %+v, want rpm %s", ref, g, w.EVR())
 				}
 			}

@@ -1,4 +1,4 @@
-package inspect
+package reader
 
 import (
 	"archive/tar"
@@ -12,18 +12,20 @@ import (
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/sammatrix/sammatrix/inspect"
+	"github.com/sammatrix/sammatrix/inspect/imageref"
 )
 
 // openOCIArchive extracts an OCI layout tarball into a temporary directory
 // and opens it there. Only the layout's own files are extracted (oci-layout,
 // index.json, blobs/<alg>/<hex>); anything else, and any name that would
 // leave the directory, is refused.
-func (in *Inspector) openOCIArchive(ref Reference) (v1.Image, func(), error) {
+func (in *Inspector) openOCIArchive(ref imageref.Reference) (v1.Image, func(), error) {
 	nop := func() {}
 	f, err := os.Open(ref.Path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nop, fmt.Errorf("opening OCI archive %q: %w", ref.Path, ErrNotFound)
+			return nil, nop, fmt.Errorf("opening OCI archive %q: %w", ref.Path, inspect.ErrNotFound)
 		}
 		return nil, nop, fmt.Errorf("opening OCI archive %q: %w", ref.Path, err)
 	}
@@ -37,7 +39,7 @@ func (in *Inspector) openOCIArchive(ref Reference) (v1.Image, func(), error) {
 		cleanup()
 		return nil, nop, fmt.Errorf("extracting OCI archive %q: %w", ref.Path, err)
 	}
-	img, err := in.openLayout(dir, Reference{Transport: OCI, Path: dir, Tag: ref.Tag, Digest: ref.Digest, raw: ref.raw})
+	img, err := in.openLayout(dir, ref.InLayout(dir))
 	if err != nil {
 		cleanup()
 		return nil, nop, err

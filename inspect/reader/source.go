@@ -1,4 +1,4 @@
-package inspect
+package reader
 
 import (
 	"context"
@@ -14,6 +14,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
+	"github.com/sammatrix/sammatrix/inspect"
+	"github.com/sammatrix/sammatrix/inspect/imageref"
 )
 
 // refNameAnnotation names an image in an OCI layout's index.json.
@@ -25,18 +27,18 @@ var retryCodes = []int{408, 429, 500, 502, 503, 504}
 // open resolves a reference to one image of the wanted platform. close
 // releases what the source holds (a temporary extraction) and must be
 // called once the image's blobs are no longer read.
-func (in *Inspector) open(ctx context.Context, ref Reference) (img v1.Image, close func(), err error) {
+func (in *Inspector) open(ctx context.Context, ref imageref.Reference) (img v1.Image, close func(), err error) {
 	nop := func() {}
 	switch ref.Transport {
-	case Registry:
+	case imageref.Registry:
 		img, err := in.openRegistry(ctx, ref)
 		return img, nop, err
-	case OCI:
+	case imageref.OCI:
 		img, err := in.openLayout(ref.Path, ref)
 		return img, nop, err
-	case OCIArchive:
+	case imageref.OCIArchive:
 		return in.openOCIArchive(ref)
-	case DockerArchive:
+	case imageref.DockerArchive:
 		img, err := openDockerArchive(ref)
 		return img, nop, err
 	}
@@ -44,7 +46,7 @@ func (in *Inspector) open(ctx context.Context, ref Reference) (img v1.Image, clo
 }
 
 // registryRef applies the mirrors and the insecure registries to a reference.
-func (in *Inspector) registryRef(ref Reference) (name.Reference, error) {
+func (in *Inspector) registryRef(ref imageref.Reference) (name.Reference, error) {
 	n := ref.Name
 	full := n.Name()
 	for _, m := range in.opts.Mirrors {
@@ -82,7 +84,7 @@ func (in *Inspector) remoteOptions(ctx context.Context) []remote.Option {
 	return opts
 }
 
-func (in *Inspector) openRegistry(ctx context.Context, ref Reference) (v1.Image, error) {
+func (in *Inspector) openRegistry(ctx context.Context, ref imageref.Reference) (v1.Image, error) {
 	if tag, digest := ref.Identifier(); tag == "" && digest == "" {
 		return nil, fmt.Errorf("resolving %q: name a tag or a digest, e.g. %s:latest", ref, ref.Repository())
 	}
@@ -101,7 +103,7 @@ func (in *Inspector) openRegistry(ctx context.Context, ref Reference) (v1.Image,
 			return nil, classifyRemote(registry, ref.String(), err)
 		}
 		img, err := selectPlatform(idx, in.opts.Platform, 0)
-		if errors.Is(err, ErrPlatform) {
+		if errors.Is(err, inspect.ErrPlatform) {
 			return nil, fmt.Errorf("resolving %q: %w", ref, err)
 		}
 		if err != nil {
@@ -139,7 +141,7 @@ func selectPlatform(idx v1.ImageIndex, want v1.Platform, depth int) (v1.Image, e
 				(want.Variant == "" || m.Platform.Variant == want.Variant) {
 				return idx.Image(m.Digest)
 			}
-			if p := platformString(m.Platform); !slices.Contains(have, p) {
+			if p := inspect.PlatformString(m.Platform); !slices.Contains(have, p) {
 				have = append(have, p)
 			}
 		}
@@ -147,15 +149,15 @@ func selectPlatform(idx v1.ImageIndex, want v1.Platform, depth int) (v1.Image, e
 	if len(have) == 0 {
 		have = []string{"none"}
 	}
-	return nil, fmt.Errorf("%w %s: the index has %s", ErrPlatform, platformString(&want), strings.Join(have, ", "))
+	return nil, fmt.Errorf("%w %s: the index has %s", inspect.ErrPlatform, inspect.PlatformString(&want), strings.Join(have, ", "))
 }
 
 // openLayout opens the image ref names in the OCI layout at dir: by tag (the
 // ref.name annotation), by digest, or the only image when neither is given.
-func (in *Inspector) openLayout(dir string, ref Reference) (v1.Image, error) {
+func (in *Inspector) openLayout(dir string, ref imageref.Reference) (v1.Image, error) {
 	if _, err := os.Stat(dir); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("opening OCI layout %q: %w", dir, ErrNotFound)
+			return nil, fmt.Errorf("opening OCI layout %q: %w", dir, inspect.ErrNotFound)
 		}
 		return nil, fmt.Errorf("opening OCI layout %q: %w", dir, err)
 	}
@@ -200,7 +202,7 @@ func (in *Inspector) openLayout(dir string, ref Reference) (v1.Image, error) {
 		default:
 			return nil, fmt.Errorf("opening OCI layout %q: it holds %d images; name one with :TAG or @DIGEST (tags: %s)", dir, len(im.Manifests), strings.Join(tags, ", "))
 		}
-		return nil, fmt.Errorf("opening OCI layout %q: %w: no %s (tags: %s)", dir, ErrNotFound, what, strings.Join(tags, ", "))
+		return nil, fmt.Errorf("opening OCI layout %q: %w: no %s (tags: %s)", dir, inspect.ErrNotFound, what, strings.Join(tags, ", "))
 	}
 	if chosen.MediaType.IsIndex() {
 		child, err := idx.ImageIndex(chosen.Digest)
@@ -216,9 +218,9 @@ func (in *Inspector) openLayout(dir string, ref Reference) (v1.Image, error) {
 	return idx.Image(chosen.Digest)
 }
 
-func openDockerArchive(ref Reference) (v1.Image, error) {
+func openDockerArchive(ref imageref.Reference) (v1.Image, error) {
 	if _, err := os.Stat(ref.Path); errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("opening docker archive %q: %w", ref.Path, ErrNotFound)
+		return nil, fmt.Errorf("opening docker archive %q: %w", ref.Path, inspect.ErrNotFound)
 	}
 	img, err := tarball.ImageFromPath(ref.Path, nil)
 	if err != nil {

@@ -1,4 +1,4 @@
-package inspect
+package reader
 
 import (
 	"errors"
@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 
+	"github.com/sammatrix/sammatrix/inspect"
 	"github.com/sammatrix/sammatrix/inspect/fixture"
 )
 
@@ -109,7 +110,7 @@ func platformDigests(t testing.TB, idx v1.ImageIndex) map[string]v1.Hash {
 	}
 	out := map[string]v1.Hash{}
 	for _, m := range im.Manifests {
-		out[platformString(m.Platform)] = m.Digest
+		out[inspect.PlatformString(m.Platform)] = m.Digest
 	}
 	return out
 }
@@ -157,7 +158,7 @@ func TestIndexPlatform(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			got := mustInspect(t, newInspector(t, Options{Platform: tc.platform}), tc.ref)
 			if got.Digest != tc.want || got.Facts.Platform != tc.wantArch {
-				t.Errorf("Inspect(%q) with platform %q = %s %s, want %s %s", tc.ref, platformString(&tc.platform), got.Digest, got.Facts.Platform, tc.want, tc.wantArch)
+				t.Errorf("Inspect(%q) with platform %q = %s %s, want %s %s", tc.ref, inspect.PlatformString(&tc.platform), got.Digest, got.Facts.Platform, tc.want, tc.wantArch)
 			}
 		})
 	}
@@ -167,9 +168,9 @@ func TestIndexPlatform(t *testing.T) {
 		"oci:" + armDir + ":" + fixture.ArmOnlyTag,
 	} {
 		t.Run("arm-only "+ref, func(t *testing.T) {
-			_, err := inspect(t, newInspector(t, Options{}), ref)
-			if !errors.Is(err, ErrPlatform) || !strings.Contains(fmtErr(err), "linux/arm64") || !strings.Contains(fmtErr(err), ref) {
-				t.Errorf("Inspect(%q) error = %v, want ErrPlatform naming the reference and linux/arm64", ref, err)
+			_, err := inspectRef(t, newInspector(t, Options{}), ref)
+			if !errors.Is(err, inspect.ErrPlatform) || !strings.Contains(fmtErr(err), "linux/arm64") || !strings.Contains(fmtErr(err), ref) {
+				t.Errorf("Inspect(%q) error = %v, want inspect.ErrPlatform naming the reference and linux/arm64", ref, err)
 			}
 		})
 	}
@@ -200,9 +201,9 @@ func TestNotFound(t *testing.T) {
 		"docker-archive:" + missing + ".tar",
 	} {
 		t.Run(ref, func(t *testing.T) {
-			img, err := inspect(t, newInspector(t, Options{}), ref)
-			if !errors.Is(err, ErrNotFound) {
-				t.Errorf("Inspect(%q) = %v, %v, want an error wrapping ErrNotFound", ref, img, err)
+			img, err := inspectRef(t, newInspector(t, Options{}), ref)
+			if !errors.Is(err, inspect.ErrNotFound) {
+				t.Errorf("Inspect(%q) = %v, %v, want an error wrapping inspect.ErrNotFound", ref, img, err)
 			}
 			var re *RegistryError
 			if errors.As(err, &re) {
@@ -215,7 +216,7 @@ func TestNotFound(t *testing.T) {
 func TestNoTag(t *testing.T) {
 	reg := startRegistry(t)
 	ref := reg.host + "/sam/build-python3.12"
-	_, err := inspect(t, newInspector(t, Options{}), ref)
+	_, err := inspectRef(t, newInspector(t, Options{}), ref)
 	if err == nil || !strings.Contains(err.Error(), "name a tag or a digest") {
 		t.Errorf("Inspect(%q) error = %v, want one asking for a tag or a digest", ref, err)
 	}
@@ -232,13 +233,13 @@ func TestUnreachableRegistry(t *testing.T) {
 			opts: Options{Mirrors: []Mirror{{From: "public.ecr.aws", To: host}}, Insecure: []string{host}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := inspect(t, newInspector(t, tc.opts), tc.ref)
+			_, err := inspectRef(t, newInspector(t, tc.opts), tc.ref)
 			var re *RegistryError
 			if !errors.As(err, &re) || re.Registry != tc.registry || !strings.Contains(err.Error(), tc.registry) {
 				t.Fatalf("Inspect(%q) error = %v, want a *RegistryError naming %s", tc.ref, err, tc.registry)
 			}
-			if errors.Is(err, ErrNotFound) {
-				t.Errorf("Inspect(%q) error = %v, want no ErrNotFound for an unreachable registry", tc.ref, err)
+			if errors.Is(err, inspect.ErrNotFound) {
+				t.Errorf("Inspect(%q) error = %v, want no inspect.ErrNotFound for an unreachable registry", tc.ref, err)
 			}
 		})
 	}

@@ -1,4 +1,4 @@
-package inspect
+package reader
 
 import (
 	"archive/tar"
@@ -12,7 +12,9 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
+	"github.com/sammatrix/sammatrix/inspect"
 	"github.com/sammatrix/sammatrix/inspect/fixture"
+	"github.com/sammatrix/sammatrix/inspect/imageref"
 )
 
 // inputs returns the committed fixture inputs; they are committed, so a
@@ -153,10 +155,10 @@ func newInspector(t testing.TB, opts Options) *Inspector {
 	return in
 }
 
-// inspect parses ref and inspects it with in.
-func inspect(t testing.TB, in *Inspector, ref string) (*Image, error) {
+// inspectRef parses ref and inspects it with in.
+func inspectRef(t testing.TB, in *Inspector, ref string) (*inspect.Image, error) {
 	t.Helper()
-	r, err := ParseReference(ref)
+	r, err := imageref.Parse(ref)
 	if err != nil {
 		t.Fatalf("ParseReference(%q): %v", ref, err)
 	}
@@ -164,9 +166,9 @@ func inspect(t testing.TB, in *Inspector, ref string) (*Image, error) {
 }
 
 // mustInspect inspects ref or stops the test.
-func mustInspect(t testing.TB, in *Inspector, ref string) *Image {
+func mustInspect(t testing.TB, in *Inspector, ref string) *inspect.Image {
 	t.Helper()
-	img, err := inspect(t, in, ref)
+	img, err := inspectRef(t, in, ref)
 	if err != nil {
 		t.Fatalf("Inspect(%q): %v", ref, err)
 	}
@@ -175,7 +177,7 @@ func mustInspect(t testing.TB, in *Inspector, ref string) *Image {
 
 // factsJSON returns the facts as indented JSON, without the reference,
 // which differs between sources of the same image.
-func factsJSON(t testing.TB, f *Facts) string {
+func factsJSON(t testing.TB, f *inspect.Facts) string {
 	t.Helper()
 	c := *f
 	c.Ref = ""

@@ -1,4 +1,4 @@
-package inspect
+package reader
 
 import (
 	"bytes"
@@ -12,15 +12,16 @@ import (
 
 	"github.com/sammatrix/sammatrix/inspect/elfabi"
 	"github.com/sammatrix/sammatrix/inspect/fixture"
-	"github.com/sammatrix/sammatrix/inspect/rpmdb"
-	"github.com/sammatrix/sammatrix/inspect/scan"
+	"github.com/sammatrix/sammatrix/inspect/imageref"
+	"github.com/sammatrix/sammatrix/inspect/layer"
+	"github.com/sammatrix/sammatrix/inspect/rpm"
 )
 
 // allFixtures returns every fixture image with its reference in a layout
 // holding them all, and the number of distinct layers. The images are
 // tagged by fixture name: two fixtures of different repositories can have
 // the same tag.
-func allFixtures(t testing.TB) (refs []Reference, distinct int) {
+func allFixtures(t testing.TB) (refs []imageref.Reference, distinct int) {
 	t.Helper()
 	tagged := map[string]v1.Image{}
 	layers := map[v1.Hash]bool{}
@@ -33,7 +34,7 @@ func allFixtures(t testing.TB) (refs []Reference, distinct int) {
 	}
 	dir := writeLayout(t, tagged)
 	for _, s := range fixture.Specs() {
-		r, err := ParseReference("oci:" + dir + ":" + layoutTag(s))
+		r, err := imageref.Parse("oci:" + dir + ":" + layoutTag(s))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -48,7 +49,7 @@ func allFixtures(t testing.TB) (refs []Reference, distinct int) {
 func layoutTag(s fixture.Spec) string { return strings.ReplaceAll(s.Name, "@", "_") }
 
 // inspectAll inspects refs with in and returns the facts of each as JSON.
-func inspectAll(t testing.TB, in *Inspector, refs []Reference) []string {
+func inspectAll(t testing.TB, in *Inspector, refs []imageref.Reference) []string {
 	t.Helper()
 	imgs, errs := in.InspectAll(context.Background(), refs)
 	out := make([]string, len(refs))
@@ -89,7 +90,7 @@ func TestCacheSecondRun(t *testing.T) {
 
 func TestCacheRegistryBlobRequests(t *testing.T) {
 	reg := startRegistry(t)
-	var refs []Reference
+	var refs []imageref.Reference
 	layers := map[string]bool{}
 	for _, s := range fixture.Specs() {
 		push(t, reg.host, s.Name)
@@ -97,7 +98,7 @@ func TestCacheRegistryBlobRequests(t *testing.T) {
 		for _, d := range layerDigests(t, img) {
 			layers[d.String()] = true
 		}
-		r, err := ParseReference(s.Ref(reg.host))
+		r, err := imageref.Parse(s.Ref(reg.host))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,15 +131,15 @@ func TestCacheRegistryBlobRequests(t *testing.T) {
 
 func TestCacheKeepsEmptyAndZero(t *testing.T) {
 	zero := 0
-	idx := &scan.Index{Entries: []scan.Entry{
-		{Path: "/var/lib/rpm/rpmdb.sqlite", Kind: scan.File, RPM: &scan.RPM{Format: rpmdb.SQLite, Packages: []rpmdb.Package{
+	idx := &layer.Index{Entries: []layer.Entry{
+		{Path: "/var/lib/rpm/rpmdb.sqlite", Kind: layer.File, RPM: &layer.RPM{Format: rpm.SQLite, Packages: []rpm.Package{
 			{Name: "perl-libs", Epoch: &zero, Version: "5.32.1", Release: "477.amzn2023", Arch: "x86_64"},
 			{Name: "bash", Version: "5.2.15", Release: "1.amzn2023.0.2", Arch: "x86_64"},
 		}}},
-		{Path: "/var/lang/bin/node", Kind: scan.File, ELF: &elfabi.File{Needed: []string{"libc.so.6"}, RunPath: []string{"$ORIGIN/../lib"}}},
-		{Path: "/etc/os-release", Kind: scan.File, Data: []byte{}},
-		{Path: "/var/lib/rpm/Packages", Kind: scan.File, RPM: &scan.RPM{Format: rpmdb.BDB, Packages: []rpmdb.Package{}}},
-		{Path: "/usr/lib/os-release", Kind: scan.File},
+		{Path: "/var/lang/bin/node", Kind: layer.File, ELF: &elfabi.File{Needed: []string{"libc.so.6"}, RunPath: []string{"$ORIGIN/../lib"}}},
+		{Path: "/etc/os-release", Kind: layer.File, Data: []byte{}},
+		{Path: "/var/lib/rpm/Packages", Kind: layer.File, RPM: &layer.RPM{Format: rpm.BDB, Packages: []rpm.Package{}}},
+		{Path: "/usr/lib/os-release", Kind: layer.File},
 	}}
 	raw, err := encodeIndex(idx)
 	if err != nil {
@@ -172,7 +173,7 @@ func TestCacheKeepsEmptyAndZero(t *testing.T) {
 // being used.
 func TestCacheRejectsInconsistentIndex(t *testing.T) {
 	var b bytes.Buffer
-	if err := gob.NewEncoder(&b).Encode(cachedIndex{Index: &scan.Index{}, ZeroEpochs: [][2]int{{3, 0}}}); err != nil {
+	if err := gob.NewEncoder(&b).Encode(cachedIndex{Index: &layer.Index{}, ZeroEpochs: [][2]int{{3, 0}}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := decodeIndex(b.Bytes()); err == nil {
@@ -185,7 +186,7 @@ func TestCacheRejectsInconsistentIndex(t *testing.T) {
 func TestCancelledReadIsNotKept(t *testing.T) {
 	s, img := build(t, "ruby3.2")
 	ref := "oci:" + writeLayout(t, map[string]v1.Image{s.Tag: img}) + ":" + s.Tag
-	r, err := ParseReference(ref)
+	r, err := imageref.Parse(ref)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package inspect
+package reader
 
 import (
 	"encoding/base64"
@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/google/go-containerregistry/pkg/registry"
+	"github.com/sammatrix/sammatrix/inspect"
 )
 
 // gatedRegistry is go-containerregistry's registry behind basic
@@ -83,7 +84,7 @@ func TestRegistryCredentials(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.config(t)
-			_, err := inspect(t, newInspector(t, Options{}), ref)
+			_, err := inspectRef(t, newInspector(t, Options{}), ref)
 			if tc.ok {
 				if err != nil {
 					t.Fatalf("Inspect(%q) = %v, want the image", ref, err)
@@ -91,7 +92,7 @@ func TestRegistryCredentials(t *testing.T) {
 				return
 			}
 			var re *RegistryError
-			if !errors.As(err, &re) || re.Registry != g.host || errors.Is(err, ErrNotFound) {
+			if !errors.As(err, &re) || re.Registry != g.host || errors.Is(err, inspect.ErrNotFound) {
 				t.Fatalf("Inspect(%q) error = %v, want a *RegistryError naming %s", ref, err, g.host)
 			}
 			if strings.Contains(err.Error(), secret) {
@@ -110,7 +111,7 @@ func TestRegistryRetries(t *testing.T) {
 			g.failures.Store(1)
 			g.reads.Store(0)
 			ref := lookup(t, "python3.12").Ref(g.host)
-			img, err := inspect(t, newInspector(t, Options{}), ref)
+			img, err := inspectRef(t, newInspector(t, Options{}), ref)
 			if err != nil {
 				t.Fatalf("Inspect(%q) with an answer %d first = %v, want the image after retrying", ref, status, err)
 			}

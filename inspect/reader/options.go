@@ -1,4 +1,4 @@
-package inspect
+package reader
 
 import (
 	"fmt"
@@ -11,10 +11,8 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/sammatrix/sammatrix/inspect"
 )
-
-// DefaultPlatform is the platform an image index is resolved to.
-const DefaultPlatform = "linux/amd64"
 
 // CacheSubdir is appended to the user cache directory for the default cache.
 const CacheSubdir = "sammatrix"
@@ -29,7 +27,7 @@ const (
 // anonymously or with the docker config's credentials, with one job per CPU
 // and no cache.
 type Options struct {
-	// Platform an image index resolves to; zero means DefaultPlatform.
+	// Platform an image index resolves to; zero means inspect.DefaultPlatform.
 	Platform v1.Platform
 	// Keychain provides registry credentials; nil means authn.DefaultKeychain
 	// (the docker config and its credential helpers, anonymous otherwise).
@@ -82,7 +80,7 @@ func ParseMirror(s string) (Mirror, error) {
 func ParsePlatform(s string) (v1.Platform, error) {
 	parts := strings.Split(s, "/")
 	if len(parts) < 2 || len(parts) > 3 || parts[0] == "" || parts[1] == "" {
-		return v1.Platform{}, fmt.Errorf("parsing platform %q: want os/arch[/variant], e.g. %s", s, DefaultPlatform)
+		return v1.Platform{}, fmt.Errorf("parsing platform %q: want os/arch[/variant], e.g. %s", s, inspect.DefaultPlatform)
 	}
 	p := v1.Platform{OS: parts[0], Architecture: parts[1]}
 	if len(parts) == 3 {
@@ -102,7 +100,7 @@ func DefaultCacheDir() string {
 
 func (o Options) withDefaults() Options {
 	if o.Platform.OS == "" {
-		o.Platform, _ = ParsePlatform(DefaultPlatform)
+		o.Platform, _ = ParsePlatform(inspect.DefaultPlatform)
 	}
 	if o.Keychain == nil {
 		o.Keychain = authn.DefaultKeychain
@@ -111,16 +109,4 @@ func (o Options) withDefaults() Options {
 		o.Jobs = runtime.NumCPU()
 	}
 	return o
-}
-
-// platformString formats a platform as os/arch[/variant].
-func platformString(p *v1.Platform) string {
-	if p == nil || p.OS == "" {
-		return "unknown"
-	}
-	s := p.OS + "/" + p.Architecture
-	if p.Variant != "" {
-		s += "/" + p.Variant
-	}
-	return s
 }

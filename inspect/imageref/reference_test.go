@@ -1,11 +1,11 @@
-package inspect
+package imageref
 
 import (
 	"strings"
 	"testing"
 )
 
-func TestParseReference(t *testing.T) {
+func TestParse(t *testing.T) {
 	dgst := "sha256:" + strings.Repeat("c", 64)
 	for _, tc := range []struct {
 		in                         string
@@ -39,20 +39,20 @@ func TestParseReference(t *testing.T) {
 		{in: "Public.ECR.aws/SAM/Build:x", wantErr: "parsing reference"},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
-			r, err := ParseReference(tc.in)
+			r, err := Parse(tc.in)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("ParseReference(%q) error = %v, want one containing %q", tc.in, err, tc.wantErr)
+					t.Fatalf("Parse(%q) error = %v, want one containing %q", tc.in, err, tc.wantErr)
 				}
 				return
 			}
 			if err != nil {
-				t.Fatalf("ParseReference(%q): %v", tc.in, err)
+				t.Fatalf("Parse(%q): %v", tc.in, err)
 			}
 			tag, digest := r.Identifier()
 			rt, _ := r.RuntimeName()
 			if r.Transport != tc.transport || r.Repository() != tc.repo || tag != tc.tag || digest != tc.digest || rt != tc.runtime {
-				t.Errorf("ParseReference(%q) = {%s %q tag %q digest %q runtime %q}, want {%s %q tag %q digest %q runtime %q}",
+				t.Errorf("Parse(%q) = {%s %q tag %q digest %q runtime %q}, want {%s %q tag %q digest %q runtime %q}",
 					tc.in, r.Transport, r.Repository(), tag, digest, rt, tc.transport, tc.repo, tc.tag, tc.digest, tc.runtime)
 			}
 			if r.String() != tc.in {
