@@ -13,14 +13,8 @@ import (
 	"github.com/sammatrix/sammatrix/inspect/fstree"
 	"github.com/sammatrix/sammatrix/inspect/layer"
 	"github.com/sammatrix/sammatrix/inspect/rpm"
+	"github.com/sammatrix/sammatrix/matrix/recipe"
 )
-
-// NodePath is where the SAM Node.js images keep node.
-const NodePath = "/var/lang/bin/node"
-
-// NodeVersionHeader is node's version header, installed with node; the
-// release is read from it when the binary does not say.
-const NodeVersionHeader = "/var/lang/include/node/node_version.h"
 
 // Facts are what sammatrix knows of an image. A fact that could not be
 // established is nil, never invented. Every fact names the layer it came from.
@@ -327,7 +321,7 @@ func glibc(t *fstree.Tree, dirs []string, r *RPM, layerOf func(*fstree.Node) str
 }
 
 func nodeFacts(t *fstree.Tree, layerOf func(*fstree.Node) string) *Node {
-	real, n, err := t.Resolve(NodePath)
+	real, n, err := t.Resolve(recipe.NodePath)
 	if err != nil || n.Entry.Kind != layer.File {
 		return nil
 	}
@@ -335,7 +329,7 @@ func nodeFacts(t *fstree.Tree, layerOf func(*fstree.Node) string) *Node {
 		Needed: []string{}, VersionNeeds: map[string][]string{}, RunPath: []string{}, RPath: []string{}}
 	if nd.Version == "" {
 		// A build without its release string still installs its headers.
-		if _, h, err := t.Resolve(NodeVersionHeader); err == nil && h.Entry.Data != nil {
+		if _, h, err := t.Resolve(recipe.NodeVersionHeader); err == nil && h.Entry.Data != nil {
 			nd.Version = ParseNodeVersionHeader(h.Entry.Data)
 		}
 	}
@@ -374,14 +368,9 @@ func ParseNodeVersionHeader(data []byte) string {
 	return "v" + major + "." + minor + "." + patch
 }
 
-// CopiedTrees are the directories the generated Dockerfile copies from the
-// Node.js image into the runtime image, in the order of its COPY
-// instructions.
-var CopiedTrees = []string{"/var/lang", "/opt"}
-
 func treeSummaries(t *fstree.Tree) map[string]*TreeSummary {
 	out := map[string]*TreeSummary{}
-	for _, dir := range CopiedTrees {
+	for _, dir := range recipe.Default.Trees() {
 		if n, ok := t.Lookup(dir); !ok || !n.IsDir() {
 			continue
 		}

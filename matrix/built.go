@@ -2,73 +2,99 @@ package matrix
 
 import (
 	"fmt"
+	"path"
+	"strings"
 
 	"github.com/sammatrix/sammatrix/inspect"
 	"github.com/sammatrix/sammatrix/inspect/fstree"
+	"github.com/sammatrix/sammatrix/matrix/recipe"
 )
 
-// BuiltPATHPrefix is what the Dockerfile's ENV puts in front of PATH.
-const BuiltPATHPrefix = "/var/lang/bin:/opt/bin:"
-
 // Built is the simulated result of building a pair: the runtime image with
-// the Node.js image's /var/lang and /opt copied on top.
+// the recipe's copies applied on top and its environment set.
 type Built struct {
+	// Recipe is the build simulated.
+	Recipe          *recipe.Recipe
 	Runtime, NodeJS *inspect.Image
-	Tree            *fstree.Tree
-	// Env is the runtime image's config Env after the Dockerfile's ENV PATH.
+	// Images are the images of the build by role.
+	Images map[recipe.Role]*inspect.Image
+	Tree   *fstree.Tree
+	// Env is the runtime image's config Env after the recipe's ENV lines.
 	Env map[string]string
 	// LDSoConf are the directories of the built image's /etc/ld.so.conf.
 	LDSoConf []string
-	// Replaced lists what the COPYs replaced.
+	// Replaced lists what the copies replaced.
 	Replaced []fstree.Replaced
-	// CopyLayer is the layer number of the first COPY: nodes with a Layer
-	// at or above it came from the Node.js image.
+	// CopyLayer is the layer number of the first copy: the copy number i
+	// of the recipe puts its nodes at layer CopyLayer+i.
 	CopyLayer int
-	// Missing lists copied directories the Node.js image lacks (the COPY
-	// would fail).
+	// Missing lists the sources of copies the image they come from lacks
+	// (the COPY would fail).
 	Missing []string
+
+	copies []recipe.Copy
 }
 
-// SimulateBuild simulates the Dockerfile on the two inspected images. It never
-// changes their trees.
-func SimulateBuild(runtime, nodejs *inspect.Image) (*Built, error) {
+// SimulateBuild simulates the recipe r on the inspected images, given by
+// role; the copies from a role without an image are left out. It never
+// changes the images' trees.
+func SimulateBuild(r *recipe.Recipe, images map[recipe.Role]*inspect.Image) (*Built, error) {
+	runtime := images[recipe.Runtime]
 	b := &Built{
+		Recipe:    r,
 		Runtime:   runtime,
-		NodeJS:    nodejs,
+		NodeJS:    images[recipe.NodeJS],
+		Images:    images,
 		Tree:      runtime.Tree.Clone(),
-		Env:       inspect.Env(runtime.Config.Config.Env),
 		CopyLayer: len(runtime.Layers),
+		copies:    r.Copies,
 	}
-	for i, dir := range inspect.CopiedTrees {
-		if _, n, err := nodejs.Tree.Resolve(dir); err != nil || !n.IsDir() {
-			b.Missing = append(b.Missing, dir)
+	for i, c := range r.Copies {
+		src := images[c.From]
+		if src == nil {
 			continue
 		}
-		r, err := b.Tree.Copy(nodejs.Tree, dir, dir, b.CopyLayer+i)
-		if err != nil {
-			return nil, fmt.Errorf("simulating COPY --from=nodejs %s %s: %w", dir, dir, err)
+		if _, n, err := src.Tree.Resolve(c.Src); err != nil || !n.IsDir() {
+			b.Missing = append(b.Missing, c.Src)
+			continue
 		}
-		b.Replaced = append(b.Replaced, r...)
+		replaced, err := b.Tree.Copy(src.Tree, c.Src, c.Dst, b.CopyLayer+i)
+		if err != nil {
+			return nil, fmt.Errorf("simulating COPY --from=%s %s %s: %w", c.From, c.Src, c.Dst, err)
+		}
+		b.Replaced = append(b.Replaced, replaced...)
 	}
-	b.Env["PATH"] = BuiltPATHPrefix + b.Env["PATH"]
+	b.Env = r.Apply(inspect.Env(runtime.Config.Config.Env))
 	b.LDSoConf = inspect.LDSoConfDirs(b.Tree)
 	return b, nil
 }
 
+// Role tells which image of the build a node of the built tree came from.
+func (b *Built) Role(n *fstree.Node) recipe.Role {
+	if i := n.Layer - b.CopyLayer; i >= 0 && i < len(b.copies) {
+		return b.copies[i].From
+	}
+	return recipe.Runtime
+}
+
 // FromNodeJS reports whether a node of the built tree came from the Node.js image.
-func (b *Built) FromNodeJS(n *fstree.Node) bool { return n.Layer >= b.CopyLayer }
+func (b *Built) FromNodeJS(n *fstree.Node) bool { return b.Role(n) == recipe.NodeJS }
 
 // Origin names the image and layer a node of the built tree came from.
 func (b *Built) Origin(n *fstree.Node) (image, layer string) {
-	if b.FromNodeJS(n) {
-		// The copy keeps entries but not their source layer; find it in the Node.js image.
-		if _, src, err := b.NodeJS.Tree.Resolve(n.Entry.Path); err == nil && src.Layer < len(b.NodeJS.Layers) {
-			return b.NodeJS.Ref.String(), b.NodeJS.Layers[src.Layer].Digest.String()
+	role := b.Role(n)
+	img := b.Images[role]
+	if role != recipe.Runtime {
+		// The copy keeps entries but not their source layer; find it in the source image.
+		c := b.copies[n.Layer-b.CopyLayer]
+		p := path.Join(c.Src, strings.TrimPrefix(n.Entry.Path, path.Clean(c.Dst)))
+		if _, src, err := img.Tree.Resolve(p); err == nil && src.Layer >= 0 && src.Layer < len(img.Layers) {
+			return img.Ref.String(), img.Layers[src.Layer].Digest.String()
 		}
-		return b.NodeJS.Ref.String(), ""
+		return img.Ref.String(), ""
 	}
-	if n.Layer >= 0 && n.Layer < len(b.Runtime.Layers) {
-		return b.Runtime.Ref.String(), b.Runtime.Layers[n.Layer].Digest.String()
+	if n.Layer >= 0 && n.Layer < len(img.Layers) {
+		return img.Ref.String(), img.Layers[n.Layer].Digest.String()
 	}
-	return b.Runtime.Ref.String(), ""
+	return img.Ref.String(), ""
 }

@@ -2,12 +2,14 @@ package matrix
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/sammatrix/sammatrix/inspect"
 	"github.com/sammatrix/sammatrix/inspect/fixture"
+	"github.com/sammatrix/sammatrix/matrix/recipe"
 )
 
 // SimulateBuild does what the Dockerfile does: COPY --from=nodejs of
@@ -29,7 +31,7 @@ func TestSimulateBuild(t *testing.T) {
 		)), func(cf *v1.ConfigFile) {
 		cf.Config.Env = []string{"PATH=/nodejs/bin", "LD_LIBRARY_PATH=/nodejs/lib"}
 	}))
-	b, err := SimulateBuild(runtime, nodejs)
+	b, err := simulate(runtime, nodejs)
 	if err != nil {
 		t.Fatalf("SimulateBuild(...): %v", err)
 	}
@@ -79,7 +81,7 @@ func TestSimulateBuild(t *testing.T) {
 	}
 
 	// The runtime image's config, with the Dockerfile's PATH in front.
-	if got, want := b.Env["PATH"], BuiltPATHPrefix+"/usr/bin:/bin"; got != want {
+	if got, want := b.Env["PATH"], "/var/lang/bin:/opt/bin:/usr/bin:/bin"; got != want {
 		t.Errorf("PATH = %q, want %q", got, want)
 	}
 	if got := b.Env["LD_LIBRARY_PATH"]; got != "/var/lang/lib:/lib64" {
@@ -118,16 +120,66 @@ func TestSimulateBuildMissing(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b, err := SimulateBuild(runtime, inspectImage(t, buildImage(t, tt.files)))
+			b, err := simulate(runtime, inspectImage(t, buildImage(t, tt.files)))
 			if err != nil {
 				t.Fatalf("SimulateBuild(...): %v", err)
 			}
 			if !slices.Equal(b.Missing, tt.want) {
 				t.Errorf("SimulateBuild(...).Missing = %q, want %q", b.Missing, tt.want)
 			}
-			if _, ok := b.Tree.Lookup(inspect.NodePath); ok != !slices.Contains(tt.want, "/var/lang") {
+			if _, ok := b.Tree.Lookup(recipe.NodePath); ok != !slices.Contains(tt.want, "/var/lang") {
 				t.Errorf("built image has node: %v, want %v", ok, !slices.Contains(tt.want, "/var/lang"))
 			}
 		})
 	}
+}
+
+// The simulation walks the recipe it is given: a recipe without the copy of
+// /opt, with the Node.js tree copied elsewhere and another ENV, builds
+// another image.
+func TestSimulateBuildFollowsRecipe(t *testing.T) {
+	runtime := inspectImage(t, configure(t, buildImage(t, amazonLinux(t, "al2023"),
+		[]fixture.File{{Path: "opt/runtime.txt", Data: []byte("runtime\n")}}), func(cf *v1.ConfigFile) {
+		cf.Config.Env = []string{"PATH=/usr/bin"}
+	}))
+	nodejs := inspectImage(t, buildImage(t, amazonLinux(t, "al2023"),
+		append(nodeFiles(t, "node20", "libssl.so.3"), fixture.File{Path: "opt/nodejs.txt", Data: []byte("nodejs\n")})))
+	r := &recipe.Recipe{
+		Copies: []recipe.Copy{{From: recipe.NodeJS, Src: "/var/lang", Dst: "/usr/local/node"}},
+		Env:    []recipe.Env{{Name: "PATH", Value: "${PATH}:/usr/local/node/bin"}, {Name: "EXTRA", Value: "1"}},
+	}
+	b, err := SimulateBuild(r, map[recipe.Role]*inspect.Image{recipe.Runtime: runtime, recipe.NodeJS: nodejs})
+	if err != nil {
+		t.Fatalf("SimulateBuild(custom recipe): %v", err)
+	}
+	for p, want := range map[string]bool{
+		"/usr/local/node/bin/node": true,
+		"/var/lang/bin/node":       false,
+		"/opt/nodejs.txt":          false,
+		"/opt/runtime.txt":         true,
+	} {
+		n, ok := b.Tree.Lookup(p)
+		if ok != want {
+			t.Errorf("SimulateBuild(custom recipe): %s present = %v, want %v", p, ok, want)
+		}
+		if ok && b.FromNodeJS(n) != strings.HasPrefix(p, "/usr/local/node") {
+			t.Errorf("SimulateBuild(custom recipe): FromNodeJS(%s) = %v", p, b.FromNodeJS(n))
+		}
+	}
+	if n, ok := b.Tree.Lookup("/usr/local/node/bin/node"); ok {
+		if img, layer := b.Origin(n); img != nodejs.Ref.String() || layer == "" {
+			t.Errorf("Origin(/usr/local/node/bin/node) = %q, %q, want the Node.js image and its layer", img, layer)
+		}
+	}
+	if got := b.Env["PATH"]; got != "/usr/bin:/usr/local/node/bin" {
+		t.Errorf("SimulateBuild(custom recipe).Env[PATH] = %q, want /usr/bin:/usr/local/node/bin", got)
+	}
+	if got := b.Env["EXTRA"]; got != "1" {
+		t.Errorf("SimulateBuild(custom recipe).Env[EXTRA] = %q, want 1", got)
+	}
+}
+
+// simulate builds a pair by the default recipe.
+func simulate(runtime, nodejs *inspect.Image) (*Built, error) {
+	return SimulateBuild(recipe.Default, map[recipe.Role]*inspect.Image{recipe.Runtime: runtime, recipe.NodeJS: nodejs})
 }

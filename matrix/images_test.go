@@ -319,7 +319,7 @@ func weakNeed(t *testing.T, b []byte, name string) []byte {
 func checkPair(t *testing.T, runtime, nodejs v1.Image) *pairCheck {
 	t.Helper()
 	rt, nj := inspectImage(t, runtime), inspectImage(t, nodejs)
-	b, err := SimulateBuild(rt, nj)
+	b, err := simulate(rt, nj)
 	if err != nil {
 		t.Fatalf("SimulateBuild(...): %v", err)
 	}

@@ -5,9 +5,9 @@ import (
 	"path"
 	"strings"
 
-	"github.com/sammatrix/sammatrix/inspect"
 	"github.com/sammatrix/sammatrix/inspect/elfabi"
 	"github.com/sammatrix/sammatrix/inspect/fstree"
+	"github.com/sammatrix/sammatrix/matrix/recipe"
 )
 
 // nodeLoad simulates loading node in the built image.
@@ -16,7 +16,7 @@ func nodeLoad(c *pairCheck) ([]loadProblem, []loadedLib) {
 		return nil, nil
 	}
 	if !c.loadDone {
-		c.problems, c.libs = simulateLoad(c.built.Tree, inspect.NodePath, c.built.Env["LD_LIBRARY_PATH"], c.built.LDSoConf)
+		c.problems, c.libs = simulateLoad(c.built.Tree, recipe.NodePath, c.built.Env["LD_LIBRARY_PATH"], c.built.LDSoConf)
 		c.loadDone = true
 	}
 	return c.problems, c.libs

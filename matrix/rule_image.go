@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/sammatrix/sammatrix/inspect"
+	"github.com/sammatrix/sammatrix/matrix/recipe"
 )
 
 // checkArch: the resolved platform of both images must be linux/amd64.
@@ -35,8 +36,8 @@ func checkNodeJSImage(c *pairCheck) []finding {
 	var out []finding
 	if c.nodejs.Facts.Node == nil {
 		out = append(out, finding{RuleNotNodeJSImage, c.pair.NodeJS.Pos,
-			fmt.Sprintf("nodejs image %q has no %s; it is not a Node.js image", c.pair.NodeJS.V, inspect.NodePath),
-			&Evidence{Image: c.pair.NodeJS.V, Path: inspect.NodePath, Expected: "an executable", Found: "nothing"}})
+			fmt.Sprintf("nodejs image %q has no %s; it is not a Node.js image", c.pair.NodeJS.V, recipe.NodePath),
+			&Evidence{Image: c.pair.NodeJS.V, Path: recipe.NodePath, Expected: "an executable", Found: "nothing"}})
 	}
 	if c.built != nil && len(c.built.Missing) > 0 {
 		out = append(out, finding{RuleNotNodeJSImage, c.pair.NodeJS.Pos,

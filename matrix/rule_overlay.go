@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/sammatrix/sammatrix/inspect"
 	"github.com/sammatrix/sammatrix/inspect/fstree"
 	"github.com/sammatrix/sammatrix/inspect/layer"
 )
@@ -55,7 +54,7 @@ func checkShadows(c *pairCheck) []finding {
 	type key struct{ object, lib string }
 	seen := map[key]bool{}
 	var out []finding
-	for _, dir := range inspect.CopiedTrees {
+	for _, dir := range c.built.Recipe.Trees() {
 		var objects []string
 		_ = c.runtime.Tree.Walk(dir, func(p string, n *fstree.Node) error {
 			if n.Entry.Kind == layer.File && n.Entry.ELF != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/sammatrix/sammatrix/inspect"
 	"github.com/sammatrix/sammatrix/inspect/elfabi"
 	"github.com/sammatrix/sammatrix/inspect/imageref"
+	"github.com/sammatrix/sammatrix/matrix/recipe"
 )
 
 // ImageReader reads the images of a matrix. The reader package's Inspector
@@ -144,7 +145,7 @@ func judge(f *File, p Pair, images map[string]inspected, engines map[string]stri
 		*side.img = in.img
 	}
 	if c.runtime != nil && c.nodejs != nil {
-		b, err := SimulateBuild(c.runtime, c.nodejs)
+		b, err := SimulateBuild(recipe.Default, map[recipe.Role]*inspect.Image{recipe.Runtime: c.runtime, recipe.NodeJS: c.nodejs})
 		if err != nil {
 			return PairResult{}, fmt.Errorf("pair %q: %w", p.ID.V, err)
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/sammatrix/sammatrix/inspect/elfabi"
 	"github.com/sammatrix/sammatrix/inspect/layer"
+	"github.com/sammatrix/sammatrix/matrix/recipe"
 )
 
 // want says which facts of a file's contents are kept.
@@ -84,8 +85,8 @@ func (s *scanner) readContents(e *layer.Entry, r io.Reader, hdr *tar.Header, w w
 func (s *scanner) startELF(c *contents, e *layer.Entry, hdr *tar.Header) error {
 	c.isELF = true
 	// node is found by name, and a hard link may make another name the
-	// file itself: look in every program of /var/lang/bin too.
-	if path.Base(e.Path) == "node" || path.Dir(e.Path) == "/var/lang/bin" {
+	// file itself: look in every program of node's directory too.
+	if path.Base(e.Path) == path.Base(recipe.NodePath) || path.Dir(e.Path) == path.Dir(recipe.NodePath) {
 		c.ver = &versionFinder{}
 	}
 	switch {

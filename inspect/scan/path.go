@@ -2,7 +2,11 @@ package scan
 
 import (
 	"path"
+	"slices"
 	"strings"
+
+	"github.com/sammatrix/sammatrix/inspect/rpm"
+	"github.com/sammatrix/sammatrix/matrix/recipe"
 )
 
 // Whiteout file name prefixes of the OCI image-spec changesets.
@@ -29,9 +33,9 @@ func cleanName(name string) (string, bool) {
 	return "/" + c, true
 }
 
-// treeRoots are the trees a COPY takes from the Node.js image and puts into
-// the runtime image: everything under them is kept.
-var treeRoots = [...]string{"/var/lang", "/opt"}
+// treeRoots are the trees the build recipe copies into the runtime image:
+// everything under them is kept.
+var treeRoots = recipe.Default.Trees()
 
 // libDirs are directories kept as entries themselves, whatever their layer.
 var libDirs = [...]string{"/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/local/lib", "/usr/local/lib64"}
@@ -47,10 +51,20 @@ const ldSoConfDir = "ld.so.conf.d"
 // of them, or at one of their parents, is kept, so that a later layer that
 // replaces it (a file where a directory was, a directory where a file was)
 // is seen.
-var watched = [...]string{
-	"/etc/os-release", "/usr/lib/os-release", "/etc/system-release", "/etc/ld.so.conf", "/etc/ld.so.conf.d",
-	"/var/lib/rpm", "/usr/lib/sysimage/rpm", "/var/lang", "/opt",
-	"/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/local/lib", "/usr/local/lib64",
+var watched = slices.Concat(
+	[]string{"/etc/os-release", "/usr/lib/os-release", "/etc/system-release", "/etc/ld.so.conf", "/etc/ld.so.conf.d"},
+	rpmDirs(), treeRoots, libDirs[:],
+)
+
+// rpmDirs are the directories of the places rpm keeps its database.
+func rpmDirs() []string {
+	var dirs []string
+	for _, p := range rpm.Paths {
+		if d := path.Dir(p); !slices.Contains(dirs, d) {
+			dirs = append(dirs, d)
+		}
+	}
+	return dirs
 }
 
 // isWatched reports whether p is one of the watched places or a parent of one.

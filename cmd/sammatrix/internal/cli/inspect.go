@@ -11,6 +11,7 @@ import (
 
 	"github.com/sammatrix/sammatrix/inspect"
 	"github.com/sammatrix/sammatrix/inspect/imageref"
+	"github.com/sammatrix/sammatrix/matrix/recipe"
 )
 
 type inspectOptions struct {
@@ -120,9 +121,9 @@ func writeFacts(w io.Writer, f *inspect.Facts) {
 			row("", fmt.Sprintf("%s: %s", lib, strings.Join(n.VersionNeeds[lib], " ")))
 		}
 	} else {
-		row("node", "none at "+inspect.NodePath)
+		row("node", "none at "+recipe.NodePath)
 	}
-	for _, dir := range inspect.CopiedTrees {
+	for _, dir := range recipe.Default.Trees() {
 		if t := f.Trees[dir]; t != nil {
 			row("tree", fmt.Sprintf("%s: %d files (%d ELF), %d directories, %d symlinks, %d bytes", dir, t.Files, t.ELF, t.Dirs, t.Symlinks, t.Bytes))
 		}
