@@ -316,7 +316,7 @@ func weakNeed(t *testing.T, b []byte, name string) []byte {
 
 // checkPair inspects two images and returns what the rules see of them as
 // a pair "p" of a file with the default policy.
-func checkPair(t *testing.T, runtime, nodejs v1.Image) *pairCheck {
+func checkPair(t *testing.T, runtime, nodejs v1.Image) *check {
 	t.Helper()
 	rt, nj := inspectImage(t, runtime), inspectImage(t, nodejs)
 	b, err := simulate(rt, nj)
@@ -328,5 +328,5 @@ func checkPair(t *testing.T, runtime, nodejs v1.Image) *pairCheck {
 	}
 	p := Pair{ID: Value[string]{V: "p", Set: true}, Runtime: image(rt), NodeJS: image(nj)}
 	f := &File{Path: DefaultFile, Pairs: []Pair{p}, Policy: map[string]Value[Severity]{}}
-	return &pairCheck{file: f, pair: p, runtime: rt, nodejs: nj, built: b, engines: map[string]string{}}
+	return &check{file: f, pair: p, runtime: rt, nodejs: nj, built: b, engines: map[string]string{}, errs: map[string]error{}}
 }

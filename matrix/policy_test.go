@@ -119,7 +119,7 @@ func TestPolicyImageRules(t *testing.T) {
 		})
 	}
 	for _, r := range Rules {
-		if r.NeedsImg && !covered[r.ID] {
+		if !r.Static && !covered[r.ID] {
 			t.Errorf("rule %s needs images but has no policy case", r.ID)
 		}
 	}

@@ -2,66 +2,59 @@ package matrix
 
 import (
 	"slices"
+	"strings"
+
+	"github.com/sammatrix/sammatrix/inspect"
 )
 
-// Rule describes one rule: its stable id, its default severity, what it
-// checks and how to fix what it finds.
+// Side is what a rule judges. A finding is placed on that side's line of
+// matrix.yaml.
+type Side int
+
+const (
+	// EachImage rules judge each image reference of a pair on its own; a
+	// finding points at the reference.
+	EachImage Side = iota
+	// NodeJSImage rules judge the Node.js image; a finding points at it.
+	NodeJSImage
+	// PairOfImages rules judge the two images together and the image built
+	// from them; a finding points at the pair's entry.
+	PairOfImages
+)
+
+// Rule is one rule: its stable id, its default severity, what it checks,
+// how to fix what it finds, and the check itself. Each rule lives in a
+// file of its own, rule_<name>.go, and adds itself to the table with
+// register.
 type Rule struct {
-	ID       string
-	Default  Severity
-	Summary  string
-	Help     string
-	NeedsImg bool // the rule needs the images, not only matrix.yaml
+	ID      string
+	Default Severity
+	Summary string
+	Help    string
+	Side    Side
+	// Static rules need no image: they judge references alone, and lint
+	// runs them.
+	Static bool
+	// Check returns what the rule finds on its side of one pair.
+	Check func(c *check) []problem
 }
 
-// The ids of the rules. They are stable: policies and CI configurations name them.
-const (
-	RuleRefNotOfficial        = "ref-not-official"
-	RuleRefIncomplete         = "ref-incomplete"
-	RuleArchNotAMD64          = "arch-not-amd64"
-	RuleNotNodeJSImage        = "not-nodejs-image"
-	RuleOSMismatch            = "os-mismatch"
-	RuleLibstdcxxMismatch     = "libstdcxx-mismatch"
-	RuleABIVersionMissing     = "abi-version-missing"
-	RuleABILibraryMissing     = "abi-library-missing"
-	RuleOverlayOverwrites     = "overlay-overwrites"
-	RuleOverlayShadowsLibrary = "overlay-shadows-library"
-	RuleServerlessEngine      = "serverless-engine"
-	RuleImageNotFound         = "image-not-found"
-)
+// Rules lists every rule, sorted by id.
+var Rules []Rule
 
-// Rules lists every rule, in the order reports show them.
-var Rules = []Rule{
-	{RuleRefNotOfficial, Error, "the image is not an official SAM build image under public.ecr.aws/sam/build-*",
-		"Use an image from public.ecr.aws/sam/build-<runtime>; other images may lack the libraries the plugin needs. Set the rule to warning or off in policy: for a deliberate private copy.", false},
-	{RuleRefIncomplete, Error, "the tag is not a complete <sam-cli>-<timestamp>-x86_64 tag and no digest pins the image",
-		"Pin a complete single-architecture tag such as 1.143.0-20250822194415-x86_64, or a digest. Floating tags (latest, 1.145.2) are multi-architecture lists that go stale; arm64 tags are not supported.", false},
-	{RuleArchNotAMD64, Error, "the resolved image is not linux/amd64",
-		"Use the -x86_64 tag of the image; the plugin images are built for linux/amd64 only.", true},
-	{RuleNotNodeJSImage, Error, "the Node.js image has no /var/lang/bin/node",
-		"Use a public.ecr.aws/sam/build-nodejs* image as nodejs: of the pair.", true},
-	{RuleOSMismatch, Warning, "the two images run different OS releases (os-release ID/VERSION_ID)",
-		"A hint only: whether the pair works is decided by the ABI and libstdc++ rules. Prefer a Node.js image of the runtime's OS family.", true},
-	{RuleLibstdcxxMismatch, Error, "the real libstdc++ files of the two images differ in version",
-		"Pick a Node.js image built on the same OS release as the runtime image (compare their tags' dates), so both ship the same libstdc++.so.6.0.N.", true},
-	{RuleABIVersionMissing, Error, "node needs a GLIBC_*/GLIBCXX_*/CXXABI_* version that the library it would load in the built image does not define",
-		"Pair the runtime with an older Node.js image (e.g. nodejs18.x on Amazon Linux 2), or use a runtime image of the newer OS.", true},
-	{RuleABILibraryMissing, Error, "a library node needs (DT_NEEDED) is not found in the built image",
-		"Use a Node.js image whose libraries are in /var/lang/lib, or a runtime image that ships the library.", true},
-	{RuleOverlayOverwrites, Warning, "the COPY of /var/lang and /opt replaces files the runtime image already has",
-		"Check that the replaced files are not used by the runtime; the report lists the first ones.", true},
-	{RuleOverlayShadowsLibrary, Error, "a library the COPY adds or replaces is loaded by the runtime's own programs and lacks versions they need",
-		"Pick a Node.js image whose private libraries are at least as new as the runtime's, or remove them from /var/lang/lib in the Dockerfile.", true},
-	{RuleServerlessEngine, Error, "the Node.js version does not satisfy the Serverless version's engines.node",
-		"Use a Node.js image whose node satisfies engines.node of the Serverless version, or another Serverless version.", true},
-	{RuleImageNotFound, Error, "the reference does not resolve to an image",
-		"Check the repository and tag; SAM build images are listed in the ECR public gallery under sam/.", true},
+// register adds a rule to Rules; each rule's file calls it from init.
+func register(r Rule) {
+	i, found := slices.BinarySearchFunc(Rules, r.ID, func(a Rule, id string) int { return strings.Compare(a.ID, id) })
+	if found || r.ID == "" || r.Check == nil {
+		panic("matrix: rule " + r.ID + " registered twice or without a check")
+	}
+	Rules = slices.Insert(Rules, i, r)
 }
 
 // LookupRule returns the rule with that id.
 func LookupRule(id string) (Rule, bool) {
-	i := slices.IndexFunc(Rules, func(r Rule) bool { return r.ID == id })
-	if i < 0 {
+	i, found := slices.BinarySearchFunc(Rules, id, func(a Rule, id string) int { return strings.Compare(a.ID, id) })
+	if !found {
 		return Rule{}, false
 	}
 	return Rules[i], true
@@ -73,6 +66,79 @@ func RuleIDs() []string {
 	for i, r := range Rules {
 		ids[i] = r.ID
 	}
-	slices.Sort(ids)
 	return ids
+}
+
+// check is what a rule sees of one pair. For an EachImage rule, image,
+// img and err describe the side being judged.
+type check struct {
+	file *File
+	pair Pair
+	// runtime and nodejs are nil when the image could not be read (a
+	// finding of image-not-found or arch-not-amd64 then says why), and in
+	// lint, where no image is read.
+	runtime, nodejs *inspect.Image
+	built           *Built
+	// engines maps each Serverless version to its engines.node range; a
+	// version without an entry was not looked up.
+	engines map[string]string
+
+	// image is the reference judged by an EachImage rule; img is what was
+	// read of it (nil in lint and when it could not be read), err why not.
+	image Image
+	img   *inspect.Image
+	err   error
+	// errs holds why an image could not be read, by reference.
+	errs map[string]error
+
+	// loadDone, problems and libs memoize the simulated load of node.
+	loadDone bool
+	problems []loadProblem
+	libs     []loadedLib
+}
+
+// problem is what a check finds; the rule, the position and the severity
+// are added by the caller from the rule and the policy.
+type problem struct {
+	message  string
+	evidence *Evidence
+}
+
+// run applies the rules that match keep to one pair, each on its side,
+// and returns their findings with the severities of the policy.
+func run(c *check, keep func(Rule) bool) []Finding {
+	var out []Finding
+	add := func(r Rule, pos Pos, ps []problem) {
+		sev := c.file.Severity(r.ID)
+		if sev == Off {
+			return
+		}
+		for _, p := range ps {
+			out = append(out, Finding{Pos: pos, Rule: r.ID, Severity: sev, Kind: KindRule, Message: p.message, Pair: c.pair.ID.V, Evidence: p.evidence})
+		}
+	}
+	for _, r := range Rules {
+		if !keep(r) {
+			continue
+		}
+		switch r.Side {
+		case EachImage:
+			for _, side := range []struct {
+				image Image
+				img   *inspect.Image
+			}{{c.pair.Runtime, c.runtime}, {c.pair.NodeJS, c.nodejs}} {
+				if !side.image.Set {
+					continue
+				}
+				c.image, c.img, c.err = side.image, side.img, c.errs[side.image.V]
+				add(r, side.image.Pos, r.Check(c))
+			}
+			c.image, c.img, c.err = Image{}, nil, nil
+		case NodeJSImage:
+			add(r, c.pair.NodeJS.Pos, r.Check(c))
+		case PairOfImages:
+			add(r, c.pair.Pos, r.Check(c))
+		}
+	}
+	return out
 }

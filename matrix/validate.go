@@ -45,9 +45,8 @@ func Validate(ctx context.Context, f *File, in ImageReader, opts ValidateOptions
 	}
 	r := &Report{File: f.Path}
 	engines := lookupEngines(ctx, f, opts.Engines, r)
-	static := Lint(f)
 	for _, p := range f.Pairs {
-		res, err := judge(f, p, images, engines, static)
+		res, err := judge(f, p, images, engines)
 		if err != nil {
 			return nil, err
 		}
@@ -130,16 +129,15 @@ func lookupEngines(ctx context.Context, f *File, ask EnginesFunc, r *Report) map
 }
 
 // judge applies every rule to one pair, with the severities of f's policy.
-func judge(f *File, p Pair, images map[string]inspected, engines map[string]string, static []Finding) (PairResult, error) {
-	c := &pairCheck{file: f, pair: p, engines: engines}
-	var raw []finding
+func judge(f *File, p Pair, images map[string]inspected, engines map[string]string) (PairResult, error) {
+	c := &check{file: f, pair: p, engines: engines, errs: map[string]error{}}
 	for _, side := range []struct {
 		img **inspect.Image
 		ref Image
 	}{{&c.runtime, p.Runtime}, {&c.nodejs, p.NodeJS}} {
 		in := images[side.ref.V]
 		if in.err != nil {
-			raw = append(raw, notFound(side.ref, in.err))
+			c.errs[side.ref.V] = in.err
 			continue
 		}
 		*side.img = in.img
@@ -150,26 +148,9 @@ func judge(f *File, p Pair, images map[string]inspected, engines map[string]stri
 			return PairResult{}, fmt.Errorf("pair %q: %w", p.ID.V, err)
 		}
 		c.built = b
-		for _, rule := range imageRules {
-			raw = append(raw, rule.check(c)...)
-		}
-	} else {
-		// The image that was read can still be on the wrong platform.
-		raw = append(raw, checkArch(c)...)
 	}
 	res := PairResult{Pair: p, Verdict: Compatible, Summary: summarize(c)}
-	for _, s := range static {
-		if s.Pair == p.ID.V {
-			res.Findings = append(res.Findings, s)
-		}
-	}
-	for _, fd := range raw {
-		sev := f.Severity(fd.rule)
-		if sev == Off {
-			continue
-		}
-		res.Findings = append(res.Findings, Finding{Pos: fd.pos, Rule: fd.rule, Severity: sev, Kind: KindRule, Message: fd.message, Pair: p.ID.V, Evidence: fd.evidence})
-	}
+	res.Findings = run(c, func(Rule) bool { return true })
 	SortFindings(res.Findings)
 	if HasErrors(res.Findings) {
 		res.Verdict = Incompatible
@@ -182,19 +163,8 @@ func validRange(rng string) bool {
 	return err == nil
 }
 
-// notFound turns an image that could not be resolved into a finding on its
-// line: image-not-found, or arch-not-amd64 for an index without linux/amd64.
-func notFound(ref Image, err error) finding {
-	if errors.Is(err, inspect.ErrPlatform) {
-		return finding{RuleArchNotAMD64, ref.Pos, fmt.Sprintf("image %q: %v", ref.V, err),
-			&Evidence{Image: ref.V, Expected: inspect.DefaultPlatform, Found: "no " + inspect.DefaultPlatform + " image"}}
-	}
-	return finding{RuleImageNotFound, ref.Pos, fmt.Sprintf("image %q does not resolve: %v", ref.V, err),
-		&Evidence{Image: ref.V, Expected: "an image", Found: "nothing"}}
-}
-
 // summarize collects the facts a table shows for a pair.
-func summarize(c *pairCheck) Summary {
+func summarize(c *check) Summary {
 	var s Summary
 	if c.runtime != nil {
 		s.RuntimeOS = osName(c.runtime.Facts.OS)

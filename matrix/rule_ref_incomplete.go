@@ -9,11 +9,8 @@ import (
 	"github.com/sammatrix/sammatrix/inspect/imageref"
 )
 
-// OfficialRegistry and OfficialRepoPrefix locate the official SAM build images.
-const (
-	OfficialRegistry   = "public.ecr.aws"
-	OfficialRepoPrefix = "sam/build-"
-)
+// RuleRefIncomplete: a reference pins neither a digest nor a complete tag.
+const RuleRefIncomplete = "ref-incomplete"
 
 // ExampleTag is a complete SAM build image tag, quoted in advice.
 const ExampleTag = "1.143.0-20250822194415-x86_64"
@@ -24,57 +21,28 @@ var (
 	samVersionTag = regexp.MustCompile(`^\d+\.\d+\.\d+$`)
 )
 
-// Lint applies the rules that need no image to every pair of f, with the
-// severities of f's policy. Findings are sorted by position.
-func Lint(f *File) []Finding {
-	var out []Finding
-	for _, p := range f.Pairs {
-		for _, img := range []Image{p.Runtime, p.NodeJS} {
-			if !img.Set {
-				continue
+func init() {
+	register(Rule{
+		ID:      RuleRefIncomplete,
+		Default: Error,
+		Summary: "the tag is not a complete <sam-cli>-<timestamp>-x86_64 tag and no digest pins the image",
+		Help:    "Pin a complete single-architecture tag such as 1.143.0-20250822194415-x86_64, or a digest. Floating tags (latest, 1.145.2) are multi-architecture lists that go stale; arm64 tags are not supported.",
+		Side:    EachImage,
+		Static:  true,
+		Check: func(c *check) []problem {
+			if msg := incomplete(c.image.Ref); msg != "" {
+				return []problem{{message: msg}}
 			}
-			if msg := NotOfficial(img.Ref); msg != "" {
-				out = appendRule(out, f, p, img.Pos, RuleRefNotOfficial, msg)
-			}
-			if msg := Incomplete(img.Ref); msg != "" {
-				out = appendRule(out, f, p, img.Pos, RuleRefIncomplete, msg)
-			}
-		}
-	}
-	SortFindings(out)
-	return out
+			return nil
+		},
+	})
 }
 
-// appendRule adds a finding of rule at pos unless the policy turns it off.
-func appendRule(out []Finding, f *File, p Pair, pos Pos, rule, msg string) []Finding {
-	sev := f.Severity(rule)
-	if sev == Off {
-		return out
-	}
-	return append(out, Finding{Pos: pos, Rule: rule, Severity: sev, Kind: KindRule, Message: msg, Pair: p.ID.V})
-}
-
-// NotOfficial returns why a registry reference is not an official SAM build
-// image, or "" when it is. Local sources (oci:, oci-archive:,
-// docker-archive:) are copies whose origin cannot be told from the
-// reference; they are not judged.
-func NotOfficial(r imageref.Reference) string {
-	if r.Transport != imageref.Registry {
-		return ""
-	}
-	reg := r.Name.Context().RegistryStr()
-	repo := r.Name.Context().RepositoryStr()
-	if reg == OfficialRegistry && strings.HasPrefix(repo, OfficialRepoPrefix) && len(repo) > len(OfficialRepoPrefix) {
-		return ""
-	}
-	return fmt.Sprintf("image %q is not an official SAM build image; want %s/%s<runtime>", r.String(), OfficialRegistry, OfficialRepoPrefix)
-}
-
-// Incomplete returns why a reference does not pin one single-architecture
+// incomplete returns why a reference does not pin one single-architecture
 // image, or "" when it does: a digest, or a complete
 // <sam-cli>-<YYYYMMDDhhmmss>-x86_64 tag. Local sources are judged by the
 // tag they name, if any.
-func Incomplete(r imageref.Reference) string {
+func incomplete(r imageref.Reference) string {
 	tag, digest := r.Identifier()
 	if digest != "" {
 		return ""

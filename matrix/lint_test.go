@@ -16,7 +16,7 @@ func mustRef(t *testing.T, s string) imageref.Reference {
 	return r
 }
 
-func TestIncomplete(t *testing.T) {
+func TestIncompleteTag(t *testing.T) {
 	for _, tc := range []struct {
 		name, ref string
 		want      string // substring of the reason; "" means complete
@@ -39,9 +39,9 @@ func TestIncomplete(t *testing.T) {
 		{"docker-archive", "docker-archive:java21.tar", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := Incomplete(mustRef(t, tc.ref))
+			got := incomplete(mustRef(t, tc.ref))
 			if tc.want == "" && got != "" || !strings.Contains(got, tc.want) {
-				t.Errorf("Incomplete(%q) = %q, want it to contain %q", tc.ref, got, tc.want)
+				t.Errorf("incomplete(%q) = %q, want it to contain %q", tc.ref, got, tc.want)
 			}
 		})
 	}
@@ -62,9 +62,9 @@ func TestNotOfficial(t *testing.T) {
 		{"python:3.12", false},
 		{"oci:sam/build-python3.12:1.142.1-20250701194731-x86_64", true},
 	} {
-		got := NotOfficial(mustRef(t, tc.ref)) == ""
+		got := notOfficial(mustRef(t, tc.ref)) == ""
 		if got != tc.official {
-			t.Errorf("NotOfficial(%q) == \"\" is %v, want %v", tc.ref, got, tc.official)
+			t.Errorf("notOfficial(%q) == \"\" is %v, want %v", tc.ref, got, tc.official)
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package matrix
 
 import (
-	"fmt"
 	"path"
 	"strings"
 
@@ -11,7 +10,7 @@ import (
 )
 
 // nodeLoad simulates loading node in the built image.
-func nodeLoad(c *pairCheck) ([]loadProblem, []loadedLib) {
+func nodeLoad(c *check) ([]loadProblem, []loadedLib) {
 	if c.built == nil || c.nodejs == nil || c.nodejs.Facts.Node == nil {
 		return nil, nil
 	}
@@ -22,50 +21,8 @@ func nodeLoad(c *pairCheck) ([]loadProblem, []loadedLib) {
 	return c.problems, c.libs
 }
 
-// checkABIVersions: every non-weak version node (and what it loads) needs
-// must be defined by the library the loader would find in the built image.
-func checkABIVersions(c *pairCheck) []finding {
-	problems, _ := nodeLoad(c)
-	var out []finding
-	for _, pr := range problems {
-		if pr.Found == "" {
-			continue
-		}
-		img, layer := c.built.Origin(pr.FoundNode)
-		who := "node"
-		if pr.Object != c.nodejs.Facts.Node.Path {
-			who = pr.Object + " (loaded by node)"
-		}
-		have := highest(pr.FoundNode.Entry.ELF.Defines, pr.Missing)
-		out = append(out, finding{RuleABIVersionMissing, c.pair.Pos,
-			fmt.Sprintf("%s needs %s from %s; %s %s", who, strings.Join(pr.Missing, ", "), pr.Lib, describeLib(c, pr.FoundNode, pr.Found), have),
-			&Evidence{Image: img, Path: pr.Found, Layer: layer, Expected: strings.Join(pr.Missing, " "), Found: strings.TrimPrefix(have, "defines up to ")}})
-	}
-	return out
-}
-
-// checkABILibraries: every library node (and what it loads) needs must be
-// found in the built image.
-func checkABILibraries(c *pairCheck) []finding {
-	problems, _ := nodeLoad(c)
-	var out []finding
-	for _, pr := range problems {
-		if pr.Found != "" {
-			continue
-		}
-		who := "node"
-		if pr.Object != c.nodejs.Facts.Node.Path {
-			who = pr.Object + " (loaded by node)"
-		}
-		out = append(out, finding{RuleABILibraryMissing, c.pair.Pos,
-			fmt.Sprintf("%s needs %s, which the loader does not find in the built image (searched LD_LIBRARY_PATH, RUNPATH, ld.so.conf, /lib64, /usr/lib64)", who, pr.Lib),
-			&Evidence{Image: c.pair.Runtime.V, Path: pr.Lib, Expected: pr.Lib, Found: "nothing"}})
-	}
-	return out
-}
-
 // describeLib says which image a library of the built image came from.
-func describeLib(c *pairCheck, n *fstree.Node, p string) string {
+func describeLib(c *check, n *fstree.Node, p string) string {
 	if c.built.FromNodeJS(n) {
 		return "the Node.js image's " + p
 	}

@@ -7,8 +7,22 @@ import (
 	"github.com/Masterminds/semver/v3"
 )
 
+// RuleServerlessEngine: node does not satisfy the Serverless version's engines.node.
+const RuleServerlessEngine = "serverless-engine"
+
+func init() {
+	register(Rule{
+		ID:      RuleServerlessEngine,
+		Default: Error,
+		Summary: "the Node.js version does not satisfy the Serverless version's engines.node",
+		Help:    "Use a Node.js image whose node satisfies engines.node of the Serverless version, or another Serverless version.",
+		Side:    PairOfImages,
+		Check:   checkEngine,
+	})
+}
+
 // checkEngine: node must satisfy engines.node of every Serverless version.
-func checkEngine(c *pairCheck) []finding {
+func checkEngine(c *check) []problem {
 	if c.nodejs == nil || c.nodejs.Facts.Node == nil || c.nodejs.Facts.Node.Version == "" {
 		return nil
 	}
@@ -17,7 +31,7 @@ func checkEngine(c *pairCheck) []finding {
 	if err != nil {
 		return nil
 	}
-	var out []finding
+	var out []problem
 	for _, s := range c.file.Serverless {
 		rng, ok := c.engines[s.V]
 		if !ok || rng == "" {
@@ -27,8 +41,7 @@ func checkEngine(c *pairCheck) []finding {
 		if err != nil || cons.Check(v) {
 			continue // an unreadable range is reported once, as a skipped check
 		}
-		out = append(out, finding{RuleServerlessEngine, c.pair.Pos,
-			fmt.Sprintf("serverless@%s needs node %s (engines.node); the Node.js image has %s", s.V, rng, node.Version),
+		out = append(out, problem{fmt.Sprintf("serverless@%s needs node %s (engines.node); the Node.js image has %s", s.V, rng, node.Version),
 			&Evidence{Image: c.pair.NodeJS.V, Path: node.Path, Layer: node.Layer, Expected: rng, Found: node.Version}})
 	}
 	return out

@@ -1,0 +1,40 @@
+package matrix
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/sammatrix/sammatrix/matrix/recipe"
+)
+
+// RuleNotNodeJSImage: the Node.js image has no node or lacks what the build copies.
+const RuleNotNodeJSImage = "not-nodejs-image"
+
+func init() {
+	register(Rule{
+		ID:      RuleNotNodeJSImage,
+		Default: Error,
+		Summary: "the Node.js image has no /var/lang/bin/node",
+		Help:    "Use a public.ecr.aws/sam/build-nodejs* image as nodejs: of the pair.",
+		Side:    NodeJSImage,
+		Check:   checkNodeJSImage,
+	})
+}
+
+// checkNodeJSImage: the Node.js image must have node, and both directories
+// the Dockerfile copies.
+func checkNodeJSImage(c *check) []problem {
+	if c.nodejs == nil {
+		return nil
+	}
+	var out []problem
+	if c.nodejs.Facts.Node == nil {
+		out = append(out, problem{fmt.Sprintf("nodejs image %q has no %s; it is not a Node.js image", c.pair.NodeJS.V, recipe.NodePath),
+			&Evidence{Image: c.pair.NodeJS.V, Path: recipe.NodePath, Expected: "an executable", Found: "nothing"}})
+	}
+	if c.built != nil && len(c.built.Missing) > 0 {
+		out = append(out, problem{fmt.Sprintf("nodejs image %q has no %s; COPY --from=nodejs of it would fail", c.pair.NodeJS.V, strings.Join(c.built.Missing, " or ")),
+			&Evidence{Image: c.pair.NodeJS.V, Path: c.built.Missing[0], Expected: "a directory", Found: "nothing"}})
+	}
+	return out
+}

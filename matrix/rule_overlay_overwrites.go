@@ -1,0 +1,56 @@
+package matrix
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/sammatrix/sammatrix/inspect/layer"
+)
+
+// RuleOverlayOverwrites: the copy replaces files of the runtime image.
+const RuleOverlayOverwrites = "overlay-overwrites"
+
+func init() {
+	register(Rule{
+		ID:      RuleOverlayOverwrites,
+		Default: Warning,
+		Summary: "the COPY of /var/lang and /opt replaces files the runtime image already has",
+		Help:    "Check that the replaced files are not used by the runtime; the report lists the first ones.",
+		Side:    PairOfImages,
+		Check:   checkOverwrites,
+	})
+}
+
+// shownPaths is how many replaced paths a finding lists.
+const shownPaths = 5
+
+// sameEntry reports whether a copy put back what was there: same kind,
+// same contents, same link.
+func sameEntry(a, b *layer.Entry) bool {
+	return a.Kind == b.Kind && a.Link == b.Link && a.Size == b.Size && a.Digest == b.Digest && a.Digest != "" ||
+		a.Kind == layer.Symlink && b.Kind == layer.Symlink && a.Link == b.Link
+}
+
+// checkOverwrites: the COPY replaces files the runtime image has.
+func checkOverwrites(c *check) []problem {
+	if c.built == nil {
+		return nil
+	}
+	var paths []string
+	for _, r := range c.built.Replaced {
+		if !sameEntry(r.Old.Entry, r.New.Entry) {
+			paths = append(paths, r.Path)
+		}
+	}
+	if len(paths) == 0 {
+		return nil
+	}
+	shown := paths[:min(len(paths), shownPaths)]
+	more := ""
+	if len(paths) > shownPaths {
+		more = fmt.Sprintf(" and %d more", len(paths)-shownPaths)
+	}
+	return []problem{{
+		fmt.Sprintf("COPY --from=nodejs replaces %d file(s) of the runtime image: %s%s", len(paths), strings.Join(shown, ", "), more),
+		&Evidence{Image: c.pair.Runtime.V, Path: paths[0], Expected: "no runtime file replaced", Found: fmt.Sprintf("%d replaced", len(paths))}}}
+}
