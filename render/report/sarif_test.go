@@ -105,9 +105,9 @@ func TestWriteSARIF(t *testing.T) {
 		{
 			name: "two pairs", report: testReport(), wantRules: len(matrix.Rules),
 			want: []result{
-				{"abi-version-missing", 6, "error", "matrix.yaml", 12, 5, true},
-				{"libstdcxx-mismatch", 5, "error", "matrix.yaml", 12, 5, true},
-				{"os-mismatch", 4, "warning", "matrix.yaml", 12, 5, true},
+				{"abi-version-missing", 1, "error", "matrix.yaml", 12, 5, true},
+				{"libstdcxx-mismatch", 4, "error", "matrix.yaml", 12, 5, true},
+				{"os-mismatch", 6, "warning", "matrix.yaml", 12, 5, true},
 			},
 		},
 		{
@@ -119,7 +119,7 @@ func TestWriteSARIF(t *testing.T) {
 		},
 		{
 			name: "an absolute path", report: absFile, wantRules: len(matrix.Rules),
-			want: []result{{"os-mismatch", 4, "warning", "file://" + filepath.ToSlash(absolute), 12, 5, true}},
+			want: []result{{"os-mismatch", 6, "warning", "file://" + filepath.ToSlash(absolute), 12, 5, true}},
 		},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
