@@ -5,6 +5,7 @@ import (
 
 	"github.com/sammatrix/sammatrix/inspect"
 	"github.com/sammatrix/sammatrix/inspect/fstree"
+	"github.com/sammatrix/sammatrix/inspect/ldso"
 )
 
 // BuiltPATHPrefix is what the Dockerfile's ENV puts in front of PATH.
@@ -17,6 +18,8 @@ type Built struct {
 	Tree            *fstree.Tree
 	// Env is the runtime image's config Env after the Dockerfile's ENV PATH.
 	Env map[string]string
+	// Loader is the dynamic loader of the built image, with its Env.
+	Loader *ldso.Loader
 	// LDSoConf are the directories of the built image's /etc/ld.so.conf.
 	LDSoConf []string
 	// Replaced lists what the COPYs replaced.
@@ -51,7 +54,8 @@ func SimulateBuild(runtime, nodejs *inspect.Image) (*Built, error) {
 		b.Replaced = append(b.Replaced, r...)
 	}
 	b.Env["PATH"] = BuiltPATHPrefix + b.Env["PATH"]
-	b.LDSoConf = inspect.LDSoConfDirs(b.Tree)
+	b.Loader = ldso.New(b.Tree, b.Env["LD_LIBRARY_PATH"])
+	b.LDSoConf = b.Loader.ConfDirs()
 	return b, nil
 }
 

@@ -2,6 +2,7 @@ package matrix
 
 import (
 	"github.com/sammatrix/sammatrix/inspect"
+	"github.com/sammatrix/sammatrix/inspect/ldso"
 )
 
 // pairCheck is what the rules about one pair see.
@@ -16,10 +17,8 @@ type pairCheck struct {
 	// version without an entry was not looked up.
 	engines map[string]string
 
-	// loadDone, problems and libs memoize the simulated load of node.
-	loadDone bool
-	problems []loadProblem
-	libs     []loadedLib
+	// load memoizes the simulated load of node.
+	load *ldso.Result
 }
 
 // finding is a rule's raw finding; the severity comes from the policy.

@@ -8,18 +8,22 @@ import (
 	"github.com/sammatrix/sammatrix/inspect"
 	"github.com/sammatrix/sammatrix/inspect/elfabi"
 	"github.com/sammatrix/sammatrix/inspect/fstree"
+	"github.com/sammatrix/sammatrix/inspect/ldso"
 )
 
-// nodeLoad simulates loading node in the built image.
-func nodeLoad(c *pairCheck) ([]loadProblem, []loadedLib) {
+// nodeLoad simulates loading node in the built image and returns the
+// problems met and the libraries loaded.
+func nodeLoad(c *pairCheck) ([]ldso.Problem, []ldso.Lib) {
 	if c.built == nil || c.nodejs == nil || c.nodejs.Facts.Node == nil {
 		return nil, nil
 	}
-	if !c.loadDone {
-		c.problems, c.libs = simulateLoad(c.built.Tree, inspect.NodePath, c.built.Env["LD_LIBRARY_PATH"], c.built.LDSoConf)
-		c.loadDone = true
+	if c.load == nil {
+		c.load = &ldso.Result{}
+		if res, err := c.built.Loader.Load(inspect.NodePath); err == nil {
+			c.load = res
+		}
 	}
-	return c.problems, c.libs
+	return c.load.Problems, c.load.Libs
 }
 
 // checkABIVersions: every non-weak version node (and what it loads) needs
@@ -28,18 +32,18 @@ func checkABIVersions(c *pairCheck) []finding {
 	problems, _ := nodeLoad(c)
 	var out []finding
 	for _, pr := range problems {
-		if pr.Found == "" {
+		if pr.NotFound() {
 			continue
 		}
-		img, layer := c.built.Origin(pr.FoundNode)
+		img, layer := c.built.Origin(pr.Lib.Node)
 		who := "node"
 		if pr.Object != c.nodejs.Facts.Node.Path {
 			who = pr.Object + " (loaded by node)"
 		}
-		have := highest(pr.FoundNode.Entry.ELF.Defines, pr.Missing)
+		have := highest(pr.Defines, pr.Missing)
 		out = append(out, finding{RuleABIVersionMissing, c.pair.Pos,
-			fmt.Sprintf("%s needs %s from %s; %s %s", who, strings.Join(pr.Missing, ", "), pr.Lib, describeLib(c, pr.FoundNode, pr.Found), have),
-			&Evidence{Image: img, Path: pr.Found, Layer: layer, Expected: strings.Join(pr.Missing, " "), Found: strings.TrimPrefix(have, "defines up to ")}})
+			fmt.Sprintf("%s needs %s from %s; %s %s", who, strings.Join(pr.Missing, ", "), pr.Name, describeLib(c, pr.Lib.Node, pr.Lib.Path), have),
+			&Evidence{Image: img, Path: pr.Lib.Path, Layer: layer, Expected: strings.Join(pr.Missing, " "), Found: strings.TrimPrefix(have, "defines up to ")}})
 	}
 	return out
 }
@@ -50,7 +54,7 @@ func checkABILibraries(c *pairCheck) []finding {
 	problems, _ := nodeLoad(c)
 	var out []finding
 	for _, pr := range problems {
-		if pr.Found != "" {
+		if !pr.NotFound() {
 			continue
 		}
 		who := "node"
@@ -58,8 +62,8 @@ func checkABILibraries(c *pairCheck) []finding {
 			who = pr.Object + " (loaded by node)"
 		}
 		out = append(out, finding{RuleABILibraryMissing, c.pair.Pos,
-			fmt.Sprintf("%s needs %s, which the loader does not find in the built image (searched LD_LIBRARY_PATH, RUNPATH, ld.so.conf, /lib64, /usr/lib64)", who, pr.Lib),
-			&Evidence{Image: c.pair.Runtime.V, Path: pr.Lib, Expected: pr.Lib, Found: "nothing"}})
+			fmt.Sprintf("%s needs %s, which the loader does not find in the built image (searched LD_LIBRARY_PATH, RUNPATH, ld.so.conf, /lib64, /usr/lib64)", who, pr.Name),
+			&Evidence{Image: c.pair.Runtime.V, Path: pr.Name, Expected: pr.Name, Found: "nothing"}})
 	}
 	return out
 }
@@ -97,10 +101,10 @@ func highest(defines, missing []string) string {
 
 // maxDefined returns the highest version with prefix that the library the
 // simulation loaded for name defines, trimmed of the prefix.
-func maxDefined(libs []loadedLib, name, prefix string) string {
+func maxDefined(libs []ldso.Lib, name, prefix string) string {
 	for _, l := range libs {
-		if l.Name == name && l.Node.Entry.ELF != nil {
-			return strings.TrimPrefix(elfabi.Max(l.Node.Entry.ELF.Defines, prefix), prefix)
+		if l.Name == name && l.ELF != nil {
+			return strings.TrimPrefix(elfabi.Max(l.ELF.Defines, prefix), prefix)
 		}
 	}
 	return ""
