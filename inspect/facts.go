@@ -12,6 +12,7 @@ import (
 	"github.com/sammatrix/sammatrix/inspect/elfabi"
 	"github.com/sammatrix/sammatrix/inspect/fstree"
 	"github.com/sammatrix/sammatrix/inspect/layer"
+	"github.com/sammatrix/sammatrix/inspect/ldso"
 	"github.com/sammatrix/sammatrix/inspect/rpm"
 	"github.com/sammatrix/sammatrix/matrix/recipe"
 )
@@ -122,10 +123,11 @@ func FactsOf(img *Image) *Facts {
 	if f.OS, warning = osRelease(t, layerOf); warning != "" {
 		f.Warnings = append(f.Warnings, warning)
 	}
-	f.LibraryPath = LibraryPath(t, f.Env["LD_LIBRARY_PATH"])
+	ld := ldso.New(t, f.Env["LD_LIBRARY_PATH"])
+	f.LibraryPath = ld.LibraryPath()
 	f.RPM = rpmFacts(t, layerOf)
-	f.Libstdcxx = libstdcxx(t, f.LibraryPath, layerOf)
-	f.Glibc = glibc(t, f.LibraryPath, f.RPM, layerOf)
+	f.Libstdcxx = libstdcxx(t, ld, f.LibraryPath, layerOf)
+	f.Glibc = glibc(ld, f.LibraryPath, f.RPM, layerOf)
 	f.Node = nodeFacts(t, layerOf)
 	f.Trees = treeSummaries(t)
 	return f
@@ -185,62 +187,6 @@ func ParseOSRelease(data []byte) map[string]string {
 	return kv
 }
 
-// LibraryPath returns the directories the loader searches for a program
-// without RPATH or RUNPATH: ldLibraryPath, then the directories of
-// /etc/ld.so.conf (with its includes), then /lib64 and /usr/lib64.
-func LibraryPath(t *fstree.Tree, ldLibraryPath string) []string {
-	return elfabi.SearchPath(&elfabi.File{}, "/", ldLibraryPath, LDSoConfDirs(t))
-}
-
-// maxIncludeDepth bounds nested includes of ld.so.conf.
-const maxIncludeDepth = 8
-
-// LDSoConfDirs returns the directories /etc/ld.so.conf names, following its
-// include lines (glob patterns, relative ones relative to /etc).
-func LDSoConfDirs(t *fstree.Tree) []string {
-	var dirs []string
-	seen := map[string]bool{}
-	var read func(p string, depth int)
-	read = func(p string, depth int) {
-		if depth > maxIncludeDepth || seen[p] {
-			return
-		}
-		seen[p] = true
-		_, n, err := t.Resolve(p)
-		if err != nil || n.Entry.Data == nil {
-			return
-		}
-		ds, includes := elfabi.ParseLDSoConf(n.Entry.Data)
-		dirs = append(dirs, ds...)
-		for _, pattern := range includes {
-			if !path.IsAbs(pattern) {
-				pattern = path.Join("/etc", pattern)
-			}
-			for _, m := range glob(t, pattern) {
-				read(m, depth+1)
-			}
-		}
-	}
-	read("/etc/ld.so.conf", 0)
-	return dirs
-}
-
-// glob matches a pattern whose last element may hold wildcards, in sorted order.
-func glob(t *fstree.Tree, pattern string) []string {
-	dir, base := path.Split(pattern)
-	names, err := t.ReadDir(dir)
-	if err != nil {
-		return nil
-	}
-	var out []string
-	for _, name := range names {
-		if ok, _ := path.Match(base, name); ok {
-			out = append(out, path.Join(dir, name))
-		}
-	}
-	return out
-}
-
 func rpmFacts(t *fstree.Tree, layerOf func(*fstree.Node) string) *RPM {
 	for _, p := range rpm.Paths {
 		real, n, err := t.Resolve(p)
@@ -252,17 +198,13 @@ func rpmFacts(t *fstree.Tree, layerOf func(*fstree.Node) string) *RPM {
 	return nil
 }
 
-func libstdcxx(t *fstree.Tree, dirs []string, layerOf func(*fstree.Node) string) *Libstdcxx {
-	link, real, ok := elfabi.Locate(t.Loader(), "libstdc++.so.6", dirs)
+func libstdcxx(t *fstree.Tree, ld *ldso.Loader, dirs []string, layerOf func(*fstree.Node) string) *Libstdcxx {
+	lib, ok := ld.Locate("libstdc++.so.6", dirs)
 	if !ok {
 		return nil
 	}
-	_, n, err := t.Resolve(real)
-	if err != nil {
-		return nil
-	}
-	l := &Libstdcxx{Link: link, Path: real, Version: SharedLibVersion(real, "libstdc++.so."), Layer: layerOf(n), Files: []string{}}
-	if e := n.Entry.ELF; e != nil {
+	l := &Libstdcxx{Link: lib.Link, Path: lib.Path, Version: SharedLibVersion(lib.Path, "libstdc++.so."), Layer: layerOf(lib.Node), Files: []string{}}
+	if e := lib.ELF; e != nil {
 		l.MaxGLIBCXX = strings.TrimPrefix(elfabi.Max(e.Defines, "GLIBCXX_"), "GLIBCXX_")
 		l.MaxCXXABI = strings.TrimPrefix(elfabi.Max(e.Defines, "CXXABI_"), "CXXABI_")
 	}
@@ -302,16 +244,12 @@ func SharedLibVersion(p, prefix string) string {
 	return v
 }
 
-func glibc(t *fstree.Tree, dirs []string, r *RPM, layerOf func(*fstree.Node) string) *Glibc {
-	_, real, ok := elfabi.Locate(t.Loader(), "libc.so.6", dirs)
-	if !ok {
+func glibc(ld *ldso.Loader, dirs []string, r *RPM, layerOf func(*fstree.Node) string) *Glibc {
+	lib, ok := ld.Locate("libc.so.6", dirs)
+	if !ok || lib.ELF == nil {
 		return nil
 	}
-	_, n, err := t.Resolve(real)
-	if err != nil || n.Entry.ELF == nil {
-		return nil
-	}
-	g := &Glibc{Path: real, Version: strings.TrimPrefix(elfabi.Max(n.Entry.ELF.Defines, "GLIBC_"), "GLIBC_"), Layer: layerOf(n)}
+	g := &Glibc{Path: lib.Path, Version: strings.TrimPrefix(elfabi.Max(lib.ELF.Defines, "GLIBC_"), "GLIBC_"), Layer: layerOf(lib.Node)}
 	if r != nil {
 		if p := rpm.Find(r.Packages, "glibc"); p != nil {
 			g.RPM = p.EVR()

@@ -7,6 +7,7 @@ import (
 
 	"github.com/sammatrix/sammatrix/inspect"
 	"github.com/sammatrix/sammatrix/inspect/fstree"
+	"github.com/sammatrix/sammatrix/inspect/ldso"
 	"github.com/sammatrix/sammatrix/matrix/recipe"
 )
 
@@ -21,6 +22,8 @@ type Built struct {
 	Tree   *fstree.Tree
 	// Env is the runtime image's config Env after the recipe's ENV lines.
 	Env map[string]string
+	// Loader is the dynamic loader of the built image, with its Env.
+	Loader *ldso.Loader
 	// LDSoConf are the directories of the built image's /etc/ld.so.conf.
 	LDSoConf []string
 	// Replaced lists what the copies replaced.
@@ -65,7 +68,8 @@ func SimulateBuild(r *recipe.Recipe, images map[recipe.Role]*inspect.Image) (*Bu
 		b.Replaced = append(b.Replaced, replaced...)
 	}
 	b.Env = r.Apply(inspect.Env(runtime.Config.Config.Env))
-	b.LDSoConf = inspect.LDSoConfDirs(b.Tree)
+	b.Loader = ldso.New(b.Tree, b.Env["LD_LIBRARY_PATH"])
+	b.LDSoConf = b.Loader.ConfDirs()
 	return b, nil
 }
 

@@ -6,19 +6,22 @@ import (
 
 	"github.com/sammatrix/sammatrix/inspect/elfabi"
 	"github.com/sammatrix/sammatrix/inspect/fstree"
+	"github.com/sammatrix/sammatrix/inspect/ldso"
 	"github.com/sammatrix/sammatrix/matrix/recipe"
 )
 
 // nodeLoad simulates loading node in the built image.
-func nodeLoad(c *check) ([]loadProblem, []loadedLib) {
+func nodeLoad(c *check) ([]ldso.Problem, []ldso.Lib) {
 	if c.built == nil || c.nodejs == nil || c.nodejs.Facts.Node == nil {
 		return nil, nil
 	}
-	if !c.loadDone {
-		c.problems, c.libs = simulateLoad(c.built.Tree, recipe.NodePath, c.built.Env["LD_LIBRARY_PATH"], c.built.LDSoConf)
-		c.loadDone = true
+	if c.load == nil {
+		c.load = &ldso.Result{}
+		if res, err := c.built.Loader.Load(recipe.NodePath); err == nil {
+			c.load = res
+		}
 	}
-	return c.problems, c.libs
+	return c.load.Problems, c.load.Libs
 }
 
 // describeLib says which image a library of the built image came from.
@@ -54,10 +57,10 @@ func highest(defines, missing []string) string {
 
 // maxDefined returns the highest version with prefix that the library the
 // simulation loaded for name defines, trimmed of the prefix.
-func maxDefined(libs []loadedLib, name, prefix string) string {
+func maxDefined(libs []ldso.Lib, name, prefix string) string {
 	for _, l := range libs {
-		if l.Name == name && l.Node.Entry.ELF != nil {
-			return strings.TrimPrefix(elfabi.Max(l.Node.Entry.ELF.Defines, prefix), prefix)
+		if l.Name == name && l.ELF != nil {
+			return strings.TrimPrefix(elfabi.Max(l.ELF.Defines, prefix), prefix)
 		}
 	}
 	return ""

@@ -22,15 +22,15 @@ func checkABILibraries(c *check) []problem {
 	problems, _ := nodeLoad(c)
 	var out []problem
 	for _, pr := range problems {
-		if pr.Found != "" {
+		if !pr.NotFound() {
 			continue
 		}
 		who := "node"
 		if pr.Object != c.nodejs.Facts.Node.Path {
 			who = pr.Object + " (loaded by node)"
 		}
-		out = append(out, problem{fmt.Sprintf("%s needs %s, which the loader does not find in the built image (searched LD_LIBRARY_PATH, RUNPATH, ld.so.conf, /lib64, /usr/lib64)", who, pr.Lib),
-			&Evidence{Image: c.pair.Runtime.V, Path: pr.Lib, Expected: pr.Lib, Found: "nothing"}})
+		out = append(out, problem{fmt.Sprintf("%s needs %s, which the loader does not find in the built image (searched LD_LIBRARY_PATH, RUNPATH, ld.so.conf, /lib64, /usr/lib64)", who, pr.Name),
+			&Evidence{Image: c.pair.Runtime.V, Path: pr.Name, Expected: pr.Name, Found: "nothing"}})
 	}
 	return out
 }

@@ -25,17 +25,17 @@ func checkABIVersions(c *check) []problem {
 	problems, _ := nodeLoad(c)
 	var out []problem
 	for _, pr := range problems {
-		if pr.Found == "" {
+		if pr.NotFound() {
 			continue
 		}
-		img, layer := c.built.Origin(pr.FoundNode)
+		img, layer := c.built.Origin(pr.Lib.Node)
 		who := "node"
 		if pr.Object != c.nodejs.Facts.Node.Path {
 			who = pr.Object + " (loaded by node)"
 		}
-		have := highest(pr.FoundNode.Entry.ELF.Defines, pr.Missing)
-		out = append(out, problem{fmt.Sprintf("%s needs %s from %s; %s %s", who, strings.Join(pr.Missing, ", "), pr.Lib, describeLib(c, pr.FoundNode, pr.Found), have),
-			&Evidence{Image: img, Path: pr.Found, Layer: layer, Expected: strings.Join(pr.Missing, " "), Found: strings.TrimPrefix(have, "defines up to ")}})
+		have := highest(pr.Defines, pr.Missing)
+		out = append(out, problem{fmt.Sprintf("%s needs %s from %s; %s %s", who, strings.Join(pr.Missing, ", "), pr.Name, describeLib(c, pr.Lib.Node, pr.Lib.Path), have),
+			&Evidence{Image: img, Path: pr.Lib.Path, Layer: layer, Expected: strings.Join(pr.Missing, " "), Found: strings.TrimPrefix(have, "defines up to ")}})
 	}
 	return out
 }

@@ -47,20 +47,23 @@ func checkShadows(c *check) []problem {
 			if n, ok := c.built.Tree.Lookup(obj); !ok || c.built.FromNodeJS(n) {
 				continue
 			}
-			problems, _ := simulateLoad(c.built.Tree, obj, c.built.Env["LD_LIBRARY_PATH"], c.built.LDSoConf)
-			for _, pr := range problems {
+			res, err := c.built.Loader.Load(obj)
+			if err != nil {
+				continue
+			}
+			for _, pr := range res.Problems {
 				id := pr.Object
 				if _, n, err := c.built.Tree.Resolve(pr.Object); err == nil && n.Entry.Digest != "" {
 					id = n.Entry.Digest
 				}
-				if pr.Found == "" || !c.built.FromNodeJS(pr.FoundNode) || seen[key{id, pr.Found}] {
+				if pr.NotFound() || !c.built.FromNodeJS(pr.Lib.Node) || seen[key{id, pr.Lib.Path}] {
 					continue
 				}
-				seen[key{id, pr.Found}] = true
-				img, layer := c.built.Origin(pr.FoundNode)
+				seen[key{id, pr.Lib.Path}] = true
+				img, layer := c.built.Origin(pr.Lib.Node)
 				out = append(out, problem{fmt.Sprintf("the runtime's %s needs %s from %s; the COPY put the Node.js image's %s first on the library path, which %s",
-					pr.Object, strings.Join(pr.Missing, ", "), pr.Lib, pr.Found, highest(pr.FoundNode.Entry.ELF.Defines, pr.Missing)),
-					&Evidence{Image: img, Path: pr.Found, Layer: layer, Expected: strings.Join(pr.Missing, " "), Found: base(pr.Found)}})
+					pr.Object, strings.Join(pr.Missing, ", "), pr.Name, pr.Lib.Path, highest(pr.Defines, pr.Missing)),
+					&Evidence{Image: img, Path: pr.Lib.Path, Layer: layer, Expected: strings.Join(pr.Missing, " "), Found: base(pr.Lib.Path)}})
 			}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/sammatrix/sammatrix/inspect"
+	"github.com/sammatrix/sammatrix/inspect/ldso"
 )
 
 // Side is what a rule judges. A finding is placed on that side's line of
@@ -91,10 +92,8 @@ type check struct {
 	// errs holds why an image could not be read, by reference.
 	errs map[string]error
 
-	// loadDone, problems and libs memoize the simulated load of node.
-	loadDone bool
-	problems []loadProblem
-	libs     []loadedLib
+	// load memoizes the simulated load of node.
+	load *ldso.Result
 }
 
 // problem is what a check finds; the rule, the position and the severity

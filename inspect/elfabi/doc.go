@@ -1,6 +1,7 @@
 // Package elfabi reads the dynamic-linking facts of ELF files (needed
-// libraries, search paths, symbol version definitions and needs) and models
-// the glibc dynamic loader's library search over an abstract file system.
+// libraries, search paths, symbol version definitions and needs) and
+// compares symbol versions. Package ldso follows these facts through an
+// image the way the glibc dynamic loader would.
 //
 // It reads only the headers and the dynamic, version and string sections
 // through an io.ReaderAt, so large binaries are never loaded whole. Symbol

@@ -6,8 +6,6 @@ import (
 	"io/fs"
 	"slices"
 	"testing"
-
-	"github.com/sammatrix/sammatrix/inspect/elfabi"
 )
 
 // linkedTree is an image with the usual merged-/usr links, relative and
@@ -175,29 +173,5 @@ func TestWalk(t *testing.T) {
 	}
 	if err := tree.Walk("/missing", func(string, *Node) error { return nil }); !errors.Is(err, ErrNotExist) {
 		t.Errorf("Walk(/missing) error = %v, want ErrNotExist", err)
-	}
-}
-
-func TestLoader(t *testing.T) {
-	tree := linkedTree(t)
-	fsys := tree.Loader()
-	tests := []struct {
-		path string
-		want string
-		ok   bool
-	}{
-		{"/lib64/libstdc++.so.6", "/usr/lib64/libstdc++.so.6.0.29", true},
-		{"/usr/lib64", "", false},
-		{"/loop/a", "", false},
-		{"/var/lang/lib/dangling", "", false},
-	}
-	for _, tt := range tests {
-		if got, ok := fsys.Resolve(tt.path); got != tt.want || ok != tt.ok {
-			t.Errorf("Loader().Resolve(%q) = %q, %v, want %q, %v", tt.path, got, ok, tt.want, tt.ok)
-		}
-	}
-	p, real, ok := elfabi.Locate(fsys, "libstdc++.so.6", []string{"/var/lang/lib", "/lib64", "/usr/lib64"})
-	if !ok || p != "/lib64/libstdc++.so.6" || real != "/usr/lib64/libstdc++.so.6.0.29" {
-		t.Errorf("elfabi.Locate(libstdc++.so.6) = %q, %q, %v, want /lib64/libstdc++.so.6 → /usr/lib64/libstdc++.so.6.0.29", p, real, ok)
 	}
 }
