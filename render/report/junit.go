@@ -57,11 +57,11 @@ type JUnitFailure struct {
 	Text    string `xml:",cdata"`
 }
 
-// ToJUnit converts a report to JUnit form: one test case per pair, named by
+// toJUnit converts a report to JUnit form: one test case per pair, named by
 // the pair id, whose failure lists the error findings and whose standard
 // output lists the other findings. The checks that did not run are listed
 // in the suite's standard output: a test case is a pair, nothing else.
-func ToJUnit(r *matrix.Report) JUnitSuites {
+func toJUnit(r *matrix.Report) JUnitSuites {
 	class := relativeFile(r.File)
 	if class == "" {
 		class = "matrix.yaml"
@@ -84,7 +84,7 @@ func ToJUnit(r *matrix.Report) JUnitSuites {
 				fmt.Fprintf(sb, "%s: ", f.Severity)
 			}
 			sb.WriteString(f.String() + "\n")
-			if e := EvidenceText(f.Evidence); e != "" {
+			if e := evidenceText(f.Evidence); e != "" {
 				fmt.Fprintf(sb, "    %s\n", e)
 			}
 		}
@@ -105,7 +105,11 @@ func ToJUnit(r *matrix.Report) JUnitSuites {
 		suite.Cases = append(suite.Cases, c)
 	}
 	if len(r.Skipped) > 0 {
-		suite.SystemOut = &JUnitOutput{Text: "skipped: " + strings.Join(r.Skipped, "\nskipped: ") + "\n"}
+		var out strings.Builder
+		for _, s := range r.Skipped {
+			out.WriteString("skipped: " + s + "\n")
+		}
+		suite.SystemOut = &JUnitOutput{Text: out.String()}
 	}
 	suite.Tests = len(suite.Cases)
 	return JUnitSuites{
@@ -115,18 +119,16 @@ func ToJUnit(r *matrix.Report) JUnitSuites {
 }
 
 // WriteJUnit writes the result of validate as a JUnit XML report, described
-// at ToJUnit.
+// at toJUnit.
 func WriteJUnit(w io.Writer, r *matrix.Report) error {
-	var b bytes.Buffer
-	b.WriteString(xml.Header)
-	enc := xml.NewEncoder(&b)
-	enc.Indent("", "  ")
-	if err := enc.Encode(ToJUnit(r)); err != nil {
-		return fmt.Errorf("encoding JUnit XML: %w", err)
-	}
-	b.WriteByte('\n')
-	if _, err := w.Write(b.Bytes()); err != nil {
-		return fmt.Errorf("writing JUnit XML: %w", err)
-	}
-	return nil
+	return writeOnce(w, "JUnit XML", func(b *bytes.Buffer) error {
+		b.WriteString(xml.Header)
+		enc := xml.NewEncoder(b)
+		enc.Indent("", "  ")
+		if err := enc.Encode(toJUnit(r)); err != nil {
+			return fmt.Errorf("encoding JUnit XML: %w", err)
+		}
+		b.WriteByte('\n')
+		return nil
+	})
 }
