@@ -39,7 +39,7 @@ func toJSON(f matrix.Finding) FindingJSON {
 func WriteText(w io.Writer, fs []matrix.Finding) error {
 	return writeOnce(w, "findings", func(b *bytes.Buffer) error {
 		for _, f := range fs {
-			fmt.Fprintln(b, f.String())
+			fmt.Fprintln(b, printable(f.String()))
 		}
 		fmt.Fprintln(b, Summary(fs))
 		return nil
@@ -69,7 +69,7 @@ func WriteTable(w io.Writer, fs []matrix.Finding) error {
 			t := tablewriter.NewTable(b, tablewriter.WithRowAutoWrap(tw.WrapNone), tablewriter.WithHeaderAutoFormat(tw.Off))
 			t.Header("POSITION", "SEVERITY", "RULE", "MESSAGE")
 			for _, f := range fs {
-				if err := t.Append(f.Pos.String(), string(f.Severity), f.Rule, f.Message); err != nil {
+				if err := t.Append(printable(f.Pos.String()), string(f.Severity), printable(f.Rule), printable(f.Message)); err != nil {
 					return fmt.Errorf("rendering findings table: %w", err)
 				}
 			}
@@ -128,12 +128,13 @@ func githubCommand(f matrix.Finding) string {
 		level, escapeProperty(file), f.Pos.Line, f.Pos.Col, escapeProperty(f.Rule), escapeData(f.Message))
 }
 
-// escapeData escapes a workflow command's message as the runner expects.
+// escapeData escapes a workflow command's message as the runner expects,
+// and the other control characters as printable does.
 func escapeData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+	return printable(strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s))
 }
 
 // escapeProperty escapes a workflow command's property value.
 func escapeProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+	return printable(strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s))
 }

@@ -48,8 +48,8 @@ func WriteInspectTable(w io.Writer, facts []*inspect.Facts) error {
 
 // writeFacts writes one image's facts as a block for people.
 func writeFacts(b *bytes.Buffer, f *inspect.Facts) {
-	row := func(k, v string) { fmt.Fprintf(b, "  %-10s %s\n", k, v) }
-	fmt.Fprintln(b, f.Ref)
+	row := func(k, v string) { fmt.Fprintf(b, "  %-10s %s\n", k, printable(v)) }
+	fmt.Fprintln(b, printable(f.Ref))
 	row("digest", f.Digest)
 	row("platform", f.Platform)
 	if f.OS != nil {

@@ -61,14 +61,16 @@ type JUnitFailure struct {
 // the pair id, whose failure lists the error findings and whose standard
 // output lists the other findings. The checks that did not run are listed
 // in the suite's standard output: a test case is a pair, nothing else.
+// Every text goes through printable: XML 1.0 allows almost no control
+// character, not even in CDATA.
 func toJUnit(r *matrix.Report) JUnitSuites {
-	class := relativeFile(r.File)
+	class := printable(relativeFile(r.File))
 	if class == "" {
 		class = "matrix.yaml"
 	}
 	suite := JUnitSuite{Name: JUnitSuiteName}
 	for _, p := range r.Pairs {
-		c := JUnitCase{Classname: class, Name: p.Pair.ID.V}
+		c := JUnitCase{Classname: class, Name: printable(p.Pair.ID.V)}
 		var errs, others strings.Builder
 		var first *matrix.Finding
 		nerr := 0
@@ -83,15 +85,15 @@ func toJUnit(r *matrix.Report) JUnitSuites {
 			} else {
 				fmt.Fprintf(sb, "%s: ", f.Severity)
 			}
-			sb.WriteString(f.String() + "\n")
+			sb.WriteString(printable(f.String()) + "\n")
 			if e := evidenceText(f.Evidence); e != "" {
-				fmt.Fprintf(sb, "    %s\n", e)
+				fmt.Fprintf(sb, "    %s\n", printable(e))
 			}
 		}
 		if p.Verdict != matrix.Compatible {
-			fail := &JUnitFailure{Message: p.Verdict, Type: p.Verdict, Text: errs.String()}
+			fail := &JUnitFailure{Message: printable(p.Verdict), Type: printable(p.Verdict), Text: errs.String()}
 			if first != nil {
-				fail.Message, fail.Type = first.Message, first.Rule
+				fail.Message, fail.Type = printable(first.Message), printable(first.Rule)
 				if nerr > 1 {
 					fail.Message += fmt.Sprintf(" (and %d more)", nerr-1)
 				}
@@ -107,7 +109,7 @@ func toJUnit(r *matrix.Report) JUnitSuites {
 	if len(r.Skipped) > 0 {
 		var out strings.Builder
 		for _, s := range r.Skipped {
-			out.WriteString("skipped: " + s + "\n")
+			out.WriteString("skipped: " + printable(s) + "\n")
 		}
 		suite.SystemOut = &JUnitOutput{Text: out.String()}
 	}

@@ -64,20 +64,21 @@ func verdictMark(verdict string) string {
 // mdLine keeps a text on one line.
 var mdLine = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ")
 
-// mdEscaper escapes what Markdown would otherwise read as markup,
+// mdEscaper escapes what Markdown would otherwise read as markup or HTML,
 // including the pipes that end a table cell.
 var mdEscaper = strings.NewReplacer(
 	`\`, `\\`, "|", `\|`, "`", "\\`", "*", `\*`, "[", `\[`, "]", `\]`,
-	"<", "&lt;", ">", "&gt;",
+	"&", "&amp;", "<", "&lt;", ">", "&gt;",
 )
 
-// mdText escapes plain text for a table cell or a list item, on one line.
-func mdText(s string) string { return mdEscaper.Replace(mdLine.Replace(s)) }
+// mdText escapes plain text for a table cell or a list item, on one line
+// and with its control characters made visible.
+func mdText(s string) string { return mdEscaper.Replace(printable(mdLine.Replace(s))) }
 
 // mdCode formats s as inline code that is safe in a table cell: backslashes
 // are literal in code, but GitHub still splits cells at unescaped pipes.
 func mdCode(s string) string {
-	s = strings.ReplaceAll(mdLine.Replace(s), "|", `\|`)
+	s = strings.ReplaceAll(printable(mdLine.Replace(s)), "|", `\|`)
 	fence := "`"
 	for strings.Contains(s, fence) {
 		fence += "`"

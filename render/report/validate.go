@@ -28,9 +28,9 @@ func WriteValidateTable(w io.Writer, r *matrix.Report) error {
 			t.Header("PAIR", "VERDICT", "OS", "LIBSTDC++", "GLIBCXX", "GLIBC")
 			for _, p := range r.Pairs {
 				s := p.Summary
-				if err := t.Append(p.Pair.ID.V, p.Verdict,
-					versus(s.RuntimeOS, s.NodeJSOS), versus(s.RuntimeLibstdcxx, s.NodeJSLibstdcxx),
-					versus(s.NeedGLIBCXX, s.HaveGLIBCXX), versus(s.NeedGLIBC, s.HaveGLIBC)); err != nil {
+				if err := t.Append(printable(p.Pair.ID.V), printable(p.Verdict),
+					printable(versus(s.RuntimeOS, s.NodeJSOS)), printable(versus(s.RuntimeLibstdcxx, s.NodeJSLibstdcxx)),
+					printable(versus(s.NeedGLIBCXX, s.HaveGLIBCXX)), printable(versus(s.NeedGLIBC, s.HaveGLIBC))); err != nil {
 					return fmt.Errorf("rendering validate table: %w", err)
 				}
 			}
@@ -42,11 +42,11 @@ func WriteValidateTable(w io.Writer, r *matrix.Report) error {
 			if len(p.Findings) == 0 {
 				continue
 			}
-			fmt.Fprintf(b, "\n%s: %s (%s)\n", p.Pair.ID.V, p.Verdict, Summary(p.Findings))
+			fmt.Fprintf(b, "\n%s: %s (%s)\n", printable(p.Pair.ID.V), printable(p.Verdict), Summary(p.Findings))
 			for _, f := range p.Findings {
-				fmt.Fprintln(b, f.String())
+				fmt.Fprintln(b, printable(f.String()))
 				if e := evidenceText(f.Evidence); e != "" {
-					fmt.Fprintf(b, "    %s\n", e)
+					fmt.Fprintf(b, "    %s\n", printable(e))
 				}
 			}
 		}
@@ -54,7 +54,7 @@ func WriteValidateTable(w io.Writer, r *matrix.Report) error {
 			b.WriteByte('\n')
 		}
 		for _, s := range r.Skipped {
-			fmt.Fprintf(b, "note: %s\n", s)
+			fmt.Fprintf(b, "note: %s\n", printable(s))
 		}
 		fmt.Fprintf(b, "\n%s\n", VerdictSummary(r))
 		return nil
