@@ -24,7 +24,8 @@ const schemaRuleSummary = "matrix.yaml is not valid"
 // toSARIF converts a report to a SARIF 2.1.0 log with one run: every rule of
 // matrix.Rules as a rule of the driver, and every finding as a result at its
 // position in the matrix file. A finding whose rule is not in matrix.Rules
-// gets a rule entry of its own after them.
+// gets a rule entry of its own after them. The run has one invocation, whose
+// tool execution notifications name the checks that did not run.
 func toSARIF(r *matrix.Report, version string) *sarif.Report {
 	run := sarif.NewRunWithInformationURI("sammatrix", SARIFInformationURI)
 	if version != "" {
@@ -66,7 +67,26 @@ func toSARIF(r *matrix.Report, version string) *sarif.Report {
 			res.WithProperties(props)
 		}
 	}
+	run.AddInvocation(skippedInvocation(run, r.Skipped))
 	return sarif.NewReport().AddRun(run)
+}
+
+// skippedInvocation describes the run of sammatrix: it succeeded, and each
+// check that did not run is a warning notification (its results may be
+// missing), associated with the check's rule when the note starts with a
+// rule id ("serverless-engine: …").
+func skippedInvocation(run *sarif.Run, skipped []string) *sarif.Invocation {
+	inv := sarif.NewInvocation().WithExecutionSuccessful(true)
+	for _, s := range skipped {
+		n := sarif.NewNotification().WithLevel(sarif.LevelWarning).WithMessage(sarif.NewTextMessage(s))
+		if id, _, ok := strings.Cut(s, ":"); ok {
+			if i := run.GetRuleIndex(id); i >= 0 {
+				n.WithAssociatedRule(sarif.NewReportingDescriptorReference().WithID(id).WithIndex(i))
+			}
+		}
+		inv.AddToolExecutionNotification(n)
+	}
+	return inv
 }
 
 // WriteSARIF writes the result of validate as a SARIF 2.1.0 log, described
