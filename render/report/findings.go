@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,17 +11,6 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/sammatrix/sammatrix/matrix"
-)
-
-// Format is an output format of findings.
-type Format string
-
-// The formats of lint output.
-const (
-	Text   Format = "text"
-	Table  Format = "table"
-	JSON   Format = "json"
-	GitHub Format = "github"
 )
 
 // FindingJSON is the stable JSON form of a finding.
@@ -35,8 +25,8 @@ type FindingJSON struct {
 	Evidence *matrix.Evidence `json:"evidence,omitempty"`
 }
 
-// ToJSON converts a finding to its JSON form.
-func ToJSON(f matrix.Finding) FindingJSON {
+// toJSON converts a finding to its JSON form.
+func toJSON(f matrix.Finding) FindingJSON {
 	return FindingJSON{
 		Rule: f.Rule, Severity: f.Severity, Message: f.Message,
 		File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col,
@@ -47,13 +37,13 @@ func ToJSON(f matrix.Finding) FindingJSON {
 // WriteText writes one line per finding, "./matrix.yaml:12:5: message
 // [rule-id]", then a summary line.
 func WriteText(w io.Writer, fs []matrix.Finding) error {
-	for _, f := range fs {
-		if _, err := fmt.Fprintln(w, f.String()); err != nil {
-			return err
+	return writeOnce(w, "findings", func(b *bytes.Buffer) error {
+		for _, f := range fs {
+			fmt.Fprintln(b, printable(f.String()))
 		}
-	}
-	_, err := fmt.Fprintln(w, Summary(fs))
-	return err
+		fmt.Fprintln(b, Summary(fs))
+		return nil
+	})
 }
 
 // Summary counts findings by severity: "2 errors, 1 warning".
@@ -74,22 +64,22 @@ func plural(n int, word string) string {
 
 // WriteTable writes the findings as a table for people.
 func WriteTable(w io.Writer, fs []matrix.Finding) error {
-	if len(fs) == 0 {
-		_, err := fmt.Fprintln(w, Summary(fs))
-		return err
-	}
-	t := tablewriter.NewTable(w, tablewriter.WithRowAutoWrap(tw.WrapNone), tablewriter.WithHeaderAutoFormat(tw.Off))
-	t.Header("POSITION", "SEVERITY", "RULE", "MESSAGE")
-	for _, f := range fs {
-		if err := t.Append(f.Pos.String(), string(f.Severity), f.Rule, f.Message); err != nil {
-			return err
+	return writeOnce(w, "findings table", func(b *bytes.Buffer) error {
+		if len(fs) > 0 {
+			t := tablewriter.NewTable(b, tablewriter.WithRowAutoWrap(tw.WrapNone), tablewriter.WithHeaderAutoFormat(tw.Off))
+			t.Header("POSITION", "SEVERITY", "RULE", "MESSAGE")
+			for _, f := range fs {
+				if err := t.Append(printable(f.Pos.String()), string(f.Severity), printable(f.Rule), printable(f.Message)); err != nil {
+					return fmt.Errorf("rendering findings table: %w", err)
+				}
+			}
+			if err := t.Render(); err != nil {
+				return fmt.Errorf("rendering findings table: %w", err)
+			}
 		}
-	}
-	if err := t.Render(); err != nil {
-		return err
-	}
-	_, err := fmt.Fprintln(w, Summary(fs))
-	return err
+		fmt.Fprintln(b, Summary(fs))
+		return nil
+	})
 }
 
 // WriteJSON writes {"findings": [...], "errors": N, "warnings": N}.
@@ -100,27 +90,32 @@ func WriteJSON(w io.Writer, fs []matrix.Finding) error {
 		Warnings int           `json:"warnings"`
 	}{Findings: []FindingJSON{}}
 	for _, f := range fs {
-		out.Findings = append(out.Findings, ToJSON(f))
+		out.Findings = append(out.Findings, toJSON(f))
 	}
 	out.Errors, out.Warnings, _ = matrix.Count(fs)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return writeOnce(w, "findings JSON", func(b *bytes.Buffer) error {
+		enc := json.NewEncoder(b)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			return fmt.Errorf("encoding findings JSON: %w", err)
+		}
+		return nil
+	})
 }
 
 // WriteGitHub writes one GitHub Actions workflow command per finding, so
 // that each shows as an annotation on its line of matrix.yaml.
 func WriteGitHub(w io.Writer, fs []matrix.Finding) error {
-	for _, f := range fs {
-		if _, err := fmt.Fprintln(w, GitHubCommand(f)); err != nil {
-			return err
+	return writeOnce(w, "GitHub workflow commands", func(b *bytes.Buffer) error {
+		for _, f := range fs {
+			fmt.Fprintln(b, githubCommand(f))
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
-// GitHubCommand formats a finding as "::error file=…,line=…,col=…,title=…::message".
-func GitHubCommand(f matrix.Finding) string {
+// githubCommand formats a finding as "::error file=…,line=…,col=…,title=…::message".
+func githubCommand(f matrix.Finding) string {
 	level := "error"
 	switch f.Severity {
 	case matrix.Warning:
@@ -133,12 +128,13 @@ func GitHubCommand(f matrix.Finding) string {
 		level, escapeProperty(file), f.Pos.Line, f.Pos.Col, escapeProperty(f.Rule), escapeData(f.Message))
 }
 
-// escapeData escapes a workflow command's message as the runner expects.
+// escapeData escapes a workflow command's message as the runner expects,
+// and the other control characters as printable does.
 func escapeData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+	return printable(strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s))
 }
 
 // escapeProperty escapes a workflow command's property value.
 func escapeProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+	return printable(strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s))
 }

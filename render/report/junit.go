@@ -57,18 +57,20 @@ type JUnitFailure struct {
 	Text    string `xml:",cdata"`
 }
 
-// ToJUnit converts a report to JUnit form: one test case per pair, named by
+// toJUnit converts a report to JUnit form: one test case per pair, named by
 // the pair id, whose failure lists the error findings and whose standard
 // output lists the other findings. The checks that did not run are listed
 // in the suite's standard output: a test case is a pair, nothing else.
-func ToJUnit(r *matrix.Report) JUnitSuites {
-	class := relativeFile(r.File)
+// Every text goes through printable: XML 1.0 allows almost no control
+// character, not even in CDATA.
+func toJUnit(r *matrix.Report) JUnitSuites {
+	class := printable(relativeFile(r.File))
 	if class == "" {
 		class = "matrix.yaml"
 	}
 	suite := JUnitSuite{Name: JUnitSuiteName}
 	for _, p := range r.Pairs {
-		c := JUnitCase{Classname: class, Name: p.Pair.ID.V}
+		c := JUnitCase{Classname: class, Name: printable(p.Pair.ID.V)}
 		var errs, others strings.Builder
 		var first *matrix.Finding
 		nerr := 0
@@ -83,15 +85,15 @@ func ToJUnit(r *matrix.Report) JUnitSuites {
 			} else {
 				fmt.Fprintf(sb, "%s: ", f.Severity)
 			}
-			sb.WriteString(f.String() + "\n")
-			if e := EvidenceText(f.Evidence); e != "" {
-				fmt.Fprintf(sb, "    %s\n", e)
+			sb.WriteString(printable(f.String()) + "\n")
+			if e := evidenceText(f.Evidence); e != "" {
+				fmt.Fprintf(sb, "    %s\n", printable(e))
 			}
 		}
 		if p.Verdict != matrix.Compatible {
-			fail := &JUnitFailure{Message: p.Verdict, Type: p.Verdict, Text: errs.String()}
+			fail := &JUnitFailure{Message: printable(p.Verdict), Type: printable(p.Verdict), Text: errs.String()}
 			if first != nil {
-				fail.Message, fail.Type = first.Message, first.Rule
+				fail.Message, fail.Type = printable(first.Message), printable(first.Rule)
 				if nerr > 1 {
 					fail.Message += fmt.Sprintf(" (and %d more)", nerr-1)
 				}
@@ -105,7 +107,11 @@ func ToJUnit(r *matrix.Report) JUnitSuites {
 		suite.Cases = append(suite.Cases, c)
 	}
 	if len(r.Skipped) > 0 {
-		suite.SystemOut = &JUnitOutput{Text: "skipped: " + strings.Join(r.Skipped, "\nskipped: ") + "\n"}
+		var out strings.Builder
+		for _, s := range r.Skipped {
+			out.WriteString("skipped: " + printable(s) + "\n")
+		}
+		suite.SystemOut = &JUnitOutput{Text: out.String()}
 	}
 	suite.Tests = len(suite.Cases)
 	return JUnitSuites{
@@ -115,18 +121,16 @@ func ToJUnit(r *matrix.Report) JUnitSuites {
 }
 
 // WriteJUnit writes the result of validate as a JUnit XML report, described
-// at ToJUnit.
+// at toJUnit.
 func WriteJUnit(w io.Writer, r *matrix.Report) error {
-	var b bytes.Buffer
-	b.WriteString(xml.Header)
-	enc := xml.NewEncoder(&b)
-	enc.Indent("", "  ")
-	if err := enc.Encode(ToJUnit(r)); err != nil {
-		return fmt.Errorf("encoding JUnit XML: %w", err)
-	}
-	b.WriteByte('\n')
-	if _, err := w.Write(b.Bytes()); err != nil {
-		return fmt.Errorf("writing JUnit XML: %w", err)
-	}
-	return nil
+	return writeOnce(w, "JUnit XML", func(b *bytes.Buffer) error {
+		b.WriteString(xml.Header)
+		enc := xml.NewEncoder(b)
+		enc.Indent("", "  ")
+		if err := enc.Encode(toJUnit(r)); err != nil {
+			return fmt.Errorf("encoding JUnit XML: %w", err)
+		}
+		b.WriteByte('\n')
+		return nil
+	})
 }

@@ -21,11 +21,12 @@ const SARIFInformationURI = "https://github.com/sammatrix/sammatrix"
 // one of matrix.Rules: a problem of matrix.yaml itself.
 const schemaRuleSummary = "matrix.yaml is not valid"
 
-// ToSARIF converts a report to a SARIF 2.1.0 log with one run: every rule of
+// toSARIF converts a report to a SARIF 2.1.0 log with one run: every rule of
 // matrix.Rules as a rule of the driver, and every finding as a result at its
 // position in the matrix file. A finding whose rule is not in matrix.Rules
-// gets a rule entry of its own after them.
-func ToSARIF(r *matrix.Report, version string) *sarif.Report {
+// gets a rule entry of its own after them. The run has one invocation, whose
+// tool execution notifications name the checks that did not run.
+func toSARIF(r *matrix.Report, version string) *sarif.Report {
 	run := sarif.NewRunWithInformationURI("sammatrix", SARIFInformationURI)
 	if version != "" {
 		run.Tool.Driver.WithVersion(version)
@@ -66,25 +67,42 @@ func ToSARIF(r *matrix.Report, version string) *sarif.Report {
 			res.WithProperties(props)
 		}
 	}
+	run.AddInvocation(skippedInvocation(run, r.Skipped))
 	return sarif.NewReport().AddRun(run)
 }
 
+// skippedInvocation describes the run of sammatrix: it succeeded, and each
+// check that did not run is a warning notification (its results may be
+// missing), associated with the check's rule when the note starts with a
+// rule id ("serverless-engine: …").
+func skippedInvocation(run *sarif.Run, skipped []string) *sarif.Invocation {
+	inv := sarif.NewInvocation().WithExecutionSuccessful(true)
+	for _, s := range skipped {
+		n := sarif.NewNotification().WithLevel(sarif.LevelWarning).WithMessage(sarif.NewTextMessage(s))
+		if id, _, ok := strings.Cut(s, ":"); ok {
+			if i := run.GetRuleIndex(id); i >= 0 {
+				n.WithAssociatedRule(sarif.NewReportingDescriptorReference().WithID(id).WithIndex(i))
+			}
+		}
+		inv.AddToolExecutionNotification(n)
+	}
+	return inv
+}
+
 // WriteSARIF writes the result of validate as a SARIF 2.1.0 log, described
-// at ToSARIF; version is the version of sammatrix.
+// at toSARIF; version is the version of sammatrix.
 func WriteSARIF(w io.Writer, r *matrix.Report, version string) error {
-	var b bytes.Buffer
-	// The library's PrettyWrite escapes <, > and & as \u003c…, which is
-	// valid but hard to read in rule texts such as "<sam-cli>".
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(ToSARIF(r, version)); err != nil {
-		return fmt.Errorf("encoding SARIF: %w", err)
-	}
-	if _, err := w.Write(b.Bytes()); err != nil {
-		return fmt.Errorf("writing SARIF: %w", err)
-	}
-	return nil
+	return writeOnce(w, "SARIF", func(b *bytes.Buffer) error {
+		// The library's PrettyWrite escapes <, > and & as \u003c…, which is
+		// valid but hard to read in rule texts such as "<sam-cli>".
+		enc := json.NewEncoder(b)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(toSARIF(r, version)); err != nil {
+			return fmt.Errorf("encoding SARIF: %w", err)
+		}
+		return nil
+	})
 }
 
 // sarifLevel maps a severity to a SARIF level.

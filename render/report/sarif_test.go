@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
@@ -32,6 +33,17 @@ type sarifLog struct {
 				} `json:"rules"`
 			} `json:"driver"`
 		} `json:"tool"`
+		Invocations []struct {
+			ExecutionSuccessful        bool `json:"executionSuccessful"`
+			ToolExecutionNotifications []struct {
+				Level          string                `json:"level"`
+				Message        struct{ Text string } `json:"message"`
+				AssociatedRule *struct {
+					ID    string `json:"id"`
+					Index int    `json:"index"`
+				} `json:"associatedRule"`
+			} `json:"toolExecutionNotifications"`
+		} `json:"invocations"`
 		Results []struct {
 			RuleID    string                `json:"ruleId"`
 			RuleIndex int                   `json:"ruleIndex"`
@@ -183,6 +195,75 @@ func TestWriteSARIF(t *testing.T) {
 				}
 				if d.Rules[r.RuleIndex].ID != r.RuleID {
 					t.Errorf("WriteSARIF(...) result %d ruleIndex %d names %s, want %s", i, r.RuleIndex, d.Rules[r.RuleIndex].ID, r.RuleID)
+				}
+			}
+		})
+	}
+}
+
+// TestWriteSARIFSkipped checks that the checks that did not run are in the
+// log, as the one invocation's tool execution notifications.
+func TestWriteSARIFSkipped(t *testing.T) {
+	schema, err := sarifSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine := slices.IndexFunc(matrix.Rules, func(r matrix.Rule) bool { return r.ID == matrix.RuleServerlessEngine })
+	if engine < 0 {
+		t.Fatalf("matrix.Rules has no %s", matrix.RuleServerlessEngine)
+	}
+	type note struct {
+		level, text, rule string
+		index             int
+	}
+	unruled := testReport()
+	unruled.Skipped = []string{"every check: the cache is read-only"}
+	for _, tt := range []struct {
+		name   string
+		report *matrix.Report
+		want   []note
+	}{
+		{"serverless-engine skipped", testReport(), []note{{"warning", skippedNote, matrix.RuleServerlessEngine, engine}}},
+		{"nothing skipped", emptyReport(), nil},
+		{"a note that names no rule", unruled, []note{{"warning", "every check: the cache is read-only", "", 0}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := WriteSARIF(&b, tt.report, "1.2.3"); err != nil {
+				t.Fatalf("WriteSARIF(...) = %v, want nil", err)
+			}
+			inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b.Bytes()))
+			if err != nil {
+				t.Fatalf("WriteSARIF(...) = %s, want JSON: %v", b.String(), err)
+			}
+			if err := schema.Validate(inst); err != nil {
+				t.Errorf("WriteSARIF(...) does not match the SARIF 2.1.0 schema: %v", err)
+			}
+			var log sarifLog
+			if err := json.Unmarshal(b.Bytes(), &log); err != nil {
+				t.Fatal(err)
+			}
+			if len(log.Runs) != 1 || len(log.Runs[0].Invocations) != 1 {
+				t.Fatalf("WriteSARIF(...) = %s, want one run with one invocation", b.String())
+			}
+			inv := log.Runs[0].Invocations[0]
+			if !inv.ExecutionSuccessful {
+				t.Errorf("WriteSARIF(...) invocations[0].executionSuccessful = false, want true")
+			}
+			var got []note
+			for _, n := range inv.ToolExecutionNotifications {
+				g := note{level: n.Level, text: n.Message.Text}
+				if n.AssociatedRule != nil {
+					g.rule, g.index = n.AssociatedRule.ID, n.AssociatedRule.Index
+				}
+				got = append(got, g)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("WriteSARIF(...) invocations[0].toolExecutionNotifications = %+v, want %+v", got, tt.want)
+			}
+			for _, n := range got {
+				if rules := log.Runs[0].Tool.Driver.Rules; n.rule != "" && rules[n.index].ID != n.rule {
+					t.Errorf("WriteSARIF(...) notification's rule index %d names %s, want %s", n.index, rules[n.index].ID, n.rule)
 				}
 			}
 		})

@@ -14,13 +14,6 @@ import (
 	"github.com/sammatrix/sammatrix/matrix"
 )
 
-// The formats of validate output, besides Table, JSON and GitHub.
-const (
-	JUnit    Format = "junit"
-	Markdown Format = "markdown"
-	SARIF    Format = "sarif"
-)
-
 // unknown stands for a fact the report does not know.
 const unknown = "?"
 
@@ -29,45 +22,43 @@ const unknown = "?"
 // findings of each pair with their evidence, the skipped checks as "note:"
 // lines, and a summary line such as "9 compatible, 3 incompatible".
 func WriteValidateTable(w io.Writer, r *matrix.Report) error {
-	var b bytes.Buffer
-	if len(r.Pairs) > 0 {
-		t := tablewriter.NewTable(&b, tablewriter.WithRowAutoWrap(tw.WrapNone), tablewriter.WithHeaderAutoFormat(tw.Off))
-		t.Header("PAIR", "VERDICT", "OS", "LIBSTDC++", "GLIBCXX", "GLIBC")
+	return writeOnce(w, "validate table", func(b *bytes.Buffer) error {
+		if len(r.Pairs) > 0 {
+			t := tablewriter.NewTable(b, tablewriter.WithRowAutoWrap(tw.WrapNone), tablewriter.WithHeaderAutoFormat(tw.Off))
+			t.Header("PAIR", "VERDICT", "OS", "LIBSTDC++", "GLIBCXX", "GLIBC")
+			for _, p := range r.Pairs {
+				s := p.Summary
+				if err := t.Append(printable(p.Pair.ID.V), printable(p.Verdict),
+					printable(versus(s.RuntimeOS, s.NodeJSOS)), printable(versus(s.RuntimeLibstdcxx, s.NodeJSLibstdcxx)),
+					printable(versus(s.NeedGLIBCXX, s.HaveGLIBCXX)), printable(versus(s.NeedGLIBC, s.HaveGLIBC))); err != nil {
+					return fmt.Errorf("rendering validate table: %w", err)
+				}
+			}
+			if err := t.Render(); err != nil {
+				return fmt.Errorf("rendering validate table: %w", err)
+			}
+		}
 		for _, p := range r.Pairs {
-			s := p.Summary
-			if err := t.Append(p.Pair.ID.V, p.Verdict,
-				versus(s.RuntimeOS, s.NodeJSOS), versus(s.RuntimeLibstdcxx, s.NodeJSLibstdcxx),
-				versus(s.NeedGLIBCXX, s.HaveGLIBCXX), versus(s.NeedGLIBC, s.HaveGLIBC)); err != nil {
-				return fmt.Errorf("writing validate table: %w", err)
+			if len(p.Findings) == 0 {
+				continue
+			}
+			fmt.Fprintf(b, "\n%s: %s (%s)\n", printable(p.Pair.ID.V), printable(p.Verdict), Summary(p.Findings))
+			for _, f := range p.Findings {
+				fmt.Fprintln(b, printable(f.String()))
+				if e := evidenceText(f.Evidence); e != "" {
+					fmt.Fprintf(b, "    %s\n", printable(e))
+				}
 			}
 		}
-		if err := t.Render(); err != nil {
-			return fmt.Errorf("writing validate table: %w", err)
+		if len(r.Skipped) > 0 {
+			b.WriteByte('\n')
 		}
-	}
-	for _, p := range r.Pairs {
-		if len(p.Findings) == 0 {
-			continue
+		for _, s := range r.Skipped {
+			fmt.Fprintf(b, "note: %s\n", printable(s))
 		}
-		fmt.Fprintf(&b, "\n%s: %s (%s)\n", p.Pair.ID.V, p.Verdict, Summary(p.Findings))
-		for _, f := range p.Findings {
-			fmt.Fprintln(&b, f.String())
-			if e := EvidenceText(f.Evidence); e != "" {
-				fmt.Fprintf(&b, "    %s\n", e)
-			}
-		}
-	}
-	if len(r.Skipped) > 0 {
-		b.WriteByte('\n')
-	}
-	for _, s := range r.Skipped {
-		fmt.Fprintf(&b, "note: %s\n", s)
-	}
-	fmt.Fprintf(&b, "\n%s\n", VerdictSummary(r))
-	if _, err := w.Write(b.Bytes()); err != nil {
-		return fmt.Errorf("writing validate table: %w", err)
-	}
-	return nil
+		fmt.Fprintf(b, "\n%s\n", VerdictSummary(r))
+		return nil
+	})
 }
 
 // VerdictSummary counts the pairs of a report by verdict: "9 compatible, 3 incompatible".
@@ -76,9 +67,9 @@ func VerdictSummary(r *matrix.Report) string {
 	return fmt.Sprintf("%d compatible, %d incompatible", c, i)
 }
 
-// EvidenceText formats evidence on one line, "expected X; found Y; image I;
+// evidenceText formats evidence on one line, "expected X; found Y; image I;
 // path P; layer L", leaving out what is not set. It is empty for nil evidence.
-func EvidenceText(e *matrix.Evidence) string {
+func evidenceText(e *matrix.Evidence) string {
 	if e == nil {
 		return ""
 	}

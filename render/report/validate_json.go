@@ -61,8 +61,8 @@ type SummaryJSON struct {
 	NodeJSDigest     string `json:"nodejs_digest"`
 }
 
-// ToValidateJSON converts a report to its JSON form.
-func ToValidateJSON(r *matrix.Report) ValidateJSON {
+// toValidateJSON converts a report to its JSON form.
+func toValidateJSON(r *matrix.Report) ValidateJSON {
 	out := ValidateJSON{File: r.File, Pairs: []PairJSON{}, Skipped: []string{}}
 	out.Compatible, out.Incompatible = r.Counts()
 	out.Skipped = append(out.Skipped, r.Skipped...)
@@ -72,7 +72,7 @@ func ToValidateJSON(r *matrix.Report) ValidateJSON {
 			Verdict: p.Verdict, Findings: []FindingJSON{}, Summary: SummaryJSON(p.Summary),
 		}
 		for _, f := range p.Findings {
-			pj.Findings = append(pj.Findings, ToJSON(f))
+			pj.Findings = append(pj.Findings, toJSON(f))
 		}
 		out.Pairs = append(out.Pairs, pj)
 	}
@@ -82,14 +82,12 @@ func ToValidateJSON(r *matrix.Report) ValidateJSON {
 // WriteValidateJSON writes the result of validate as indented JSON in the
 // form documented at ValidateJSON.
 func WriteValidateJSON(w io.Writer, r *matrix.Report) error {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(ToValidateJSON(r)); err != nil {
-		return fmt.Errorf("encoding validate JSON: %w", err)
-	}
-	if _, err := w.Write(b.Bytes()); err != nil {
-		return fmt.Errorf("writing validate JSON: %w", err)
-	}
-	return nil
+	return writeOnce(w, "validate JSON", func(b *bytes.Buffer) error {
+		enc := json.NewEncoder(b)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(toValidateJSON(r)); err != nil {
+			return fmt.Errorf("encoding validate JSON: %w", err)
+		}
+		return nil
+	})
 }

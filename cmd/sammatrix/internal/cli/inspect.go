@@ -1,17 +1,14 @@
 package cli
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sammatrix/sammatrix/inspect"
 	"github.com/sammatrix/sammatrix/inspect/imageref"
-	"github.com/sammatrix/sammatrix/matrix/recipe"
+	"github.com/sammatrix/sammatrix/render/report"
 )
 
 type inspectOptions struct {
@@ -22,7 +19,7 @@ type inspectOptions struct {
 func newInspect() *cobra.Command {
 	o := &inspectOptions{}
 	c := &cobra.Command{
-		Use:   "inspect [-o table|json] IMAGE...",
+		Use:   "inspect [-o " + report.InspectFormats().Usage() + "] IMAGE...",
 		Short: "Print the facts of images, read without running them",
 		Long: `inspect reads each image's layers (each distinct layer once, in parallel,
 cached on disk) and prints its facts: platform, OS release, the libstdc++ and
@@ -39,13 +36,14 @@ docker-archive:FILE.`,
 		RunE: func(c *cobra.Command, args []string) error { return runInspect(c, o, args) },
 	}
 	o.register(c)
-	c.Flags().StringVarP(&o.output, "output", "o", "table", "output format: table or json")
+	c.Flags().StringVarP(&o.output, "output", "o", string(report.InspectFormats()[0]), "output format: "+report.InspectFormats().String())
 	return c
 }
 
 func runInspect(c *cobra.Command, o *inspectOptions, args []string) error {
-	if o.output != "table" && o.output != "json" {
-		return usageError("unknown output format %q; want table or json", o.output)
+	write, err := report.InspectWriter(report.Format(o.output))
+	if err != nil {
+		return usageError("%v", err)
 	}
 	refs := make([]imageref.Reference, len(args))
 	for i, a := range args {
@@ -69,67 +67,8 @@ func runInspect(c *cobra.Command, o *inspectOptions, args []string) error {
 	for i, img := range imgs {
 		facts[i] = img.Facts
 	}
-	if o.output == "json" {
-		enc := json.NewEncoder(c.OutOrStdout())
-		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
-			Images []*inspect.Facts `json:"images"`
-		}{facts})
-	}
-	for i, f := range facts {
-		if i > 0 {
-			fmt.Fprintln(c.OutOrStdout())
-		}
-		writeFacts(c.OutOrStdout(), f)
+	if err := write(c.OutOrStdout(), facts, report.Options{}); err != nil {
+		return failure(fmt.Errorf("writing the facts: %w", err))
 	}
 	return nil
-}
-
-// writeFacts prints one image's facts as a block for people.
-func writeFacts(w io.Writer, f *inspect.Facts) {
-	row := func(k, v string) { fmt.Fprintf(w, "  %-10s %s\n", k, v) }
-	fmt.Fprintln(w, f.Ref)
-	row("digest", f.Digest)
-	row("platform", f.Platform)
-	if f.OS != nil {
-		row("os", fmt.Sprintf("%s (ID=%s VERSION_ID=%s)", f.OS.PrettyName, f.OS.ID, f.OS.VersionID))
-	} else {
-		row("os", "unknown: no os-release")
-	}
-	if l := f.Libstdcxx; l != nil {
-		row("libstdc++", fmt.Sprintf("%s → %s (%s), GLIBCXX_%s, CXXABI_%s", l.Link, l.Path, l.Version, l.MaxGLIBCXX, l.MaxCXXABI))
-	} else {
-		row("libstdc++", "not found in the library path")
-	}
-	if g := f.Glibc; g != nil {
-		rpm := ""
-		if g.RPM != "" {
-			rpm = ", rpm glibc-" + g.RPM
-		}
-		row("glibc", fmt.Sprintf("%s (%s%s)", g.Version, g.Path, rpm))
-	} else {
-		row("glibc", "libc.so.6 not found in the library path")
-	}
-	if r := f.RPM; r != nil {
-		row("rpm", fmt.Sprintf("%s (%s), %d packages", r.Path, r.Format, len(r.Packages)))
-	} else {
-		row("rpm", "no rpm database")
-	}
-	if n := f.Node; n != nil {
-		row("node", fmt.Sprintf("%s %s, needs %s", n.Path, n.Version, strings.Join(n.Needed, " ")))
-		for _, lib := range sortedKeys(n.VersionNeeds) {
-			row("", fmt.Sprintf("%s: %s", lib, strings.Join(n.VersionNeeds[lib], " ")))
-		}
-	} else {
-		row("node", "none at "+recipe.NodePath)
-	}
-	for _, dir := range recipe.Default.Trees() {
-		if t := f.Trees[dir]; t != nil {
-			row("tree", fmt.Sprintf("%s: %d files (%d ELF), %d directories, %d symlinks, %d bytes", dir, t.Files, t.ELF, t.Dirs, t.Symlinks, t.Bytes))
-		}
-	}
-	row("layers", fmt.Sprint(len(f.Layers)))
-	for _, w := range f.Warnings {
-		row("warning", w)
-	}
 }

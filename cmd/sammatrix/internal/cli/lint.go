@@ -18,7 +18,7 @@ type lintOptions struct {
 func newLint() *cobra.Command {
 	o := lintOptions{}
 	c := &cobra.Command{
-		Use:   "lint [-f FILE] [-o text|table|json|github]",
+		Use:   "lint [-f FILE] [-o " + report.LintFormats().Usage() + "]",
 		Short: "Check matrix.yaml without reading any image",
 		Long: `lint checks matrix.yaml alone: its syntax, keys and types, the pairs and their
 ids, the policy, and the rules that need no image (ref-not-official,
@@ -33,14 +33,20 @@ unreadable or not a valid matrix.yaml.`,
 		RunE: func(c *cobra.Command, _ []string) error { return runLint(c, o) },
 	}
 	c.Flags().StringVarP(&o.file, "file", "f", matrix.DefaultFile, "matrix file to check")
-	c.Flags().StringVarP(&o.output, "output", "o", string(report.Text), "output format: text, table, json or github")
+	c.Flags().StringVarP(&o.output, "output", "o", string(report.LintFormats()[0]), "output format: "+report.LintFormats().String())
 	return c
 }
 
 func runLint(c *cobra.Command, o lintOptions) error {
-	write, err := findingsWriter(o.output, c)
+	write, err := report.LintWriter(report.Format(o.output))
 	if err != nil {
-		return err
+		return usageError("%v", err)
+	}
+	// People's format goes to stderr like a compiler's diagnostics,
+	// machines' to stdout.
+	out := c.OutOrStdout()
+	if report.Format(o.output) == report.Text {
+		out = c.ErrOrStderr()
 	}
 	f, findings, err := loadMatrix(o.file)
 	if err != nil {
@@ -48,7 +54,7 @@ func runLint(c *cobra.Command, o lintOptions) error {
 	}
 	findings = append(findings, matrix.Lint(f)...)
 	matrix.SortFindings(findings)
-	if err := write(findings); err != nil {
+	if err := write(out, findings, report.Options{}); err != nil {
 		return failure(err)
 	}
 	switch {
@@ -58,22 +64,6 @@ func runLint(c *cobra.Command, o lintOptions) error {
 		return silent(ExitFindings)
 	}
 	return nil
-}
-
-// findingsWriter returns the writer of one output format: people's formats
-// go to stderr like a compiler's diagnostics, machines' to stdout.
-func findingsWriter(format string, c *cobra.Command) (func([]matrix.Finding) error, error) {
-	switch report.Format(format) {
-	case report.Text:
-		return func(fs []matrix.Finding) error { return report.WriteText(c.ErrOrStderr(), fs) }, nil
-	case report.Table:
-		return func(fs []matrix.Finding) error { return report.WriteTable(c.OutOrStdout(), fs) }, nil
-	case report.JSON:
-		return func(fs []matrix.Finding) error { return report.WriteJSON(c.OutOrStdout(), fs) }, nil
-	case report.GitHub:
-		return func(fs []matrix.Finding) error { return report.WriteGitHub(c.OutOrStdout(), fs) }, nil
-	}
-	return nil, usageError("unknown output format %q; want text, table, json or github", format)
 }
 
 // loadMatrix reads and parses a matrix file; a file that cannot be read is

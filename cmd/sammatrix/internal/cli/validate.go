@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -16,9 +15,6 @@ import (
 // DefaultNPM is the npm command the serverless-engine rule asks.
 const DefaultNPM = "npm"
 
-// validateFormats are the output formats of validate.
-var validateFormats = []string{"table", "json", "github", "junit", "markdown", "sarif"}
-
 type validateOptions struct {
 	imageFlags
 	file   string
@@ -29,7 +25,7 @@ type validateOptions struct {
 func newValidate() *cobra.Command {
 	o := &validateOptions{}
 	c := &cobra.Command{
-		Use:   "validate [-f FILE] [-o table|json|github|junit|markdown|sarif]",
+		Use:   "validate [-f FILE] [-o " + report.ValidateFormats().Usage() + "]",
 		Short: "Check every pair of matrix.yaml on its images",
 		Long: `validate reads every image of matrix.yaml (each distinct layer once, in
 parallel, cached on disk), simulates the built image of each pair (the
@@ -51,15 +47,15 @@ unreachable, credentials refused, corrupt or truncated layer).`,
 	}
 	o.register(c)
 	c.Flags().StringVarP(&o.file, "file", "f", matrix.DefaultFile, "matrix file to validate")
-	c.Flags().StringVarP(&o.output, "output", "o", "table", "output format: table, json, github, junit, markdown or sarif")
+	c.Flags().StringVarP(&o.output, "output", "o", string(report.ValidateFormats()[0]), "output format: "+report.ValidateFormats().String())
 	c.Flags().StringVar(&o.npm, "npm", DefaultNPM, "npm command asked for the Serverless Framework's engines.node")
 	return c
 }
 
 func runValidate(c *cobra.Command, o *validateOptions) error {
-	write, err := validateWriter(o.output)
+	write, err := report.ValidateWriter(report.Format(o.output))
 	if err != nil {
-		return err
+		return usageError("%v", err)
 	}
 	f, problems, err := loadMatrix(o.file)
 	if err != nil {
@@ -89,10 +85,10 @@ func runValidate(c *cobra.Command, o *validateOptions) error {
 	if err != nil {
 		return failure(err)
 	}
-	if err := write(c.OutOrStdout(), r); err != nil {
+	if err := write(c.OutOrStdout(), r, report.Options{Version: moduleVersion()}); err != nil {
 		return failure(fmt.Errorf("writing the report: %w", err))
 	}
-	if o.output == "github" {
+	if report.Format(o.output) == report.GitHub {
 		if err := appendStepSummary(r); err != nil {
 			return failure(err)
 		}
@@ -101,24 +97,6 @@ func runValidate(c *cobra.Command, o *validateOptions) error {
 		return silent(ExitFindings)
 	}
 	return nil
-}
-
-func validateWriter(format string) (func(io.Writer, *matrix.Report) error, error) {
-	switch format {
-	case "table":
-		return report.WriteValidateTable, nil
-	case "json":
-		return report.WriteValidateJSON, nil
-	case "github":
-		return report.WriteValidateGitHub, nil
-	case "junit":
-		return report.WriteJUnit, nil
-	case "markdown":
-		return report.WriteMarkdown, nil
-	case "sarif":
-		return func(w io.Writer, r *matrix.Report) error { return report.WriteSARIF(w, r, moduleVersion()) }, nil
-	}
-	return nil, usageError("unknown output format %q; want one of %v", format, validateFormats)
 }
 
 // appendStepSummary appends the Markdown report to the file GitHub Actions
