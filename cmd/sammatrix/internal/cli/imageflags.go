@@ -56,7 +56,7 @@ func (f *imageFlags) options(c *cobra.Command) (o inspect.Options, done func(), 
 	}
 	if !f.noProgress && !f.quiet {
 		if file, ok := c.ErrOrStderr().(*os.File); ok && term.IsTerminal(int(file.Fd())) {
-			p := newProgress(file)
+			p := newProgress(file, terminalWidth(int(file.Fd())))
 			o.Progress, done = p.event, p.finish
 		}
 	}
