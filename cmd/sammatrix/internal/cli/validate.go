@@ -71,6 +71,7 @@ func runValidate(c *cobra.Command, o *validateOptions) error {
 		}
 		return silent(ExitUsage)
 	}
+	setActivity(c, "validating %s of %s", plural(len(f.Pairs), "pair"), o.file)
 	in, opts, done, err := o.inspector(c)
 	if err != nil {
 		return err
