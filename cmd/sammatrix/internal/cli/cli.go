@@ -54,6 +54,21 @@ func failure(err error) error {
 	return &exitError{code: ExitFailure, err: err}
 }
 
+// noArgs refuses positional arguments; flag, when given, is the flag the
+// first argument was probably meant for.
+func noArgs(flag string) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return nil
+		}
+		hint := ""
+		if flag != "" {
+			hint = fmt.Sprintf(" (did you mean %s %s?)", flag, args[0])
+		}
+		return usageError("%s takes no arguments%s\nRun '%s --help' for usage.", c.Name(), hint, c.CommandPath())
+	}
+}
+
 // silent ends a command with code after it has printed its own report.
 func silent(code int) error {
 	return &exitError{code: code}

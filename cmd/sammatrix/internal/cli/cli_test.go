@@ -73,3 +73,25 @@ func TestRunWithSignalsNone(t *testing.T) {
 		t.Errorf("runWithSignals(version) = %d, stdout %q, stderr %q; want 0, the version, nothing", code, stdout.String(), stderr.String())
 	}
 }
+
+func TestNoArgs(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"validate", "extra-arg"}, "sammatrix: validate takes no arguments (did you mean -f extra-arg?)\n"},
+		{[]string{"lint", "matrix.yaml", "more"}, "sammatrix: lint takes no arguments (did you mean -f matrix.yaml?)\n"},
+		{[]string{"version", "now"}, "sammatrix: version takes no arguments\n"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if code := run(tt.args, &stdout, &stderr); code != ExitUsage {
+				t.Errorf("run(%q) = %d, want %d", tt.args, code, ExitUsage)
+			}
+			if got := stderr.String(); !strings.HasPrefix(got, tt.want) {
+				t.Errorf("run(%q) printed %q, want it to start with %q", tt.args, got, tt.want)
+			}
+		})
+	}
+}

@@ -46,7 +46,7 @@ unreachable, credentials refused, corrupt or truncated layer).`,
   sammatrix validate -o github        # annotations and a step summary in GitHub Actions
   sammatrix validate -o sarif > sammatrix.sarif
   sammatrix validate --mirror public.ecr.aws=127.0.0.1:5000 --insecure-registry 127.0.0.1:5000`,
-		Args: cobra.NoArgs,
+		Args: noArgs("-f"),
 		RunE: func(c *cobra.Command, _ []string) error { return runValidate(c, o) },
 	}
 	o.register(c)
