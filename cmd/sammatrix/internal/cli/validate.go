@@ -94,8 +94,9 @@ func runValidate(c *cobra.Command, o *validateOptions) error {
 		return failure(fmt.Errorf("writing the report: %w", err))
 	}
 	if o.output == "github" {
+		// The summary is an extra: the verdict's exit code stands.
 		if err := appendStepSummary(r); err != nil {
-			return failure(err)
+			fmt.Fprintf(c.ErrOrStderr(), "sammatrix: warning: %v\n", err)
 		}
 	}
 	if _, bad := r.Counts(); bad > 0 {
