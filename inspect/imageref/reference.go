@@ -161,11 +161,3 @@ func (r Reference) WithBase(dir string) Reference {
 	r.Path = filepath.Join(dir, r.Path)
 	return r
 }
-
-// InLayout returns the reference to the same image in the OCI layout at dir
-// (an archive once extracted), keeping the reference's own string for
-// messages.
-func (r Reference) InLayout(dir string) Reference {
-	r.Transport, r.Path = OCI, dir
-	return r
-}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -37,7 +38,7 @@ func (in *Inspector) open(ctx context.Context, ref imageref.Reference) (img v1.I
 		img, err := in.openLayout(ref.Path, ref)
 		return img, nop, err
 	case imageref.OCIArchive:
-		return in.openOCIArchive(ref)
+		return in.openOCIArchive(ctx, ref)
 	case imageref.DockerArchive:
 		img, err := openDockerArchive(ref)
 		return img, nop, err
@@ -154,24 +155,32 @@ func selectPlatform(idx v1.ImageIndex, want v1.Platform, depth int) (v1.Image, e
 
 // openLayout opens the image ref names in the OCI layout at dir: by tag (the
 // ref.name annotation), by digest, or the only image when neither is given.
+// Messages name the archive when ref is an oci-archive extracted to dir.
 func (in *Inspector) openLayout(dir string, ref imageref.Reference) (v1.Image, error) {
+	src := fmt.Sprintf("OCI layout %q", dir)
+	if ref.Transport == imageref.OCIArchive {
+		src = fmt.Sprintf("OCI archive %q", ref.Path)
+	}
 	if _, err := os.Stat(dir); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("opening OCI layout %q: %w", dir, inspect.ErrNotFound)
+			return nil, fmt.Errorf("opening %s: %w", src, inspect.ErrNotFound)
 		}
-		return nil, fmt.Errorf("opening OCI layout %q: %w", dir, err)
+		return nil, fmt.Errorf("opening %s: %w", src, err)
+	}
+	if err := checkLayout(dir); err != nil {
+		return nil, fmt.Errorf("opening %s: %w", src, err)
 	}
 	p, err := layout.FromPath(dir)
 	if err != nil {
-		return nil, fmt.Errorf("opening OCI layout %q: %w", dir, err)
+		return nil, fmt.Errorf("opening %s: %w", src, err)
 	}
 	idx, err := p.ImageIndex()
 	if err != nil {
-		return nil, fmt.Errorf("reading OCI layout %q: %w", dir, err)
+		return nil, fmt.Errorf("reading %s: %w", src, err)
 	}
 	im, err := idx.IndexManifest()
 	if err != nil {
-		return nil, fmt.Errorf("reading OCI layout %q: %w", dir, err)
+		return nil, fmt.Errorf("reading %s: %w", src, err)
 	}
 	var chosen *v1.Descriptor
 	var tags []string
@@ -200,14 +209,14 @@ func (in *Inspector) openLayout(dir string, ref imageref.Reference) (v1.Image, e
 		case ref.Tag != "":
 			what = "tag " + ref.Tag
 		default:
-			return nil, fmt.Errorf("opening OCI layout %q: it holds %d images; name one with :TAG or @DIGEST (tags: %s)", dir, len(im.Manifests), strings.Join(tags, ", "))
+			return nil, fmt.Errorf("opening %s: it holds %d images; name one with :TAG or @DIGEST (tags: %s)", src, len(im.Manifests), strings.Join(tags, ", "))
 		}
-		return nil, fmt.Errorf("opening OCI layout %q: %w: no %s (tags: %s)", dir, inspect.ErrNotFound, what, strings.Join(tags, ", "))
+		return nil, fmt.Errorf("opening %s: %w: no %s (tags: %s)", src, inspect.ErrNotFound, what, strings.Join(tags, ", "))
 	}
 	if chosen.MediaType.IsIndex() {
 		child, err := idx.ImageIndex(chosen.Digest)
 		if err != nil {
-			return nil, fmt.Errorf("reading OCI layout %q: %w", dir, err)
+			return nil, fmt.Errorf("reading %s: %w", src, err)
 		}
 		img, err := selectPlatform(child, in.opts.Platform, 0)
 		if err != nil {
@@ -216,6 +225,22 @@ func (in *Inspector) openLayout(dir string, ref imageref.Reference) (v1.Image, e
 		return img, nil
 	}
 	return idx.Image(chosen.Digest)
+}
+
+// checkLayout tells a directory that is not an OCI image layout from one
+// that is: a layout has index.json, and oci-layout beside it.
+func checkLayout(dir string) error {
+	var missing []string
+	for _, name := range []string{"index.json", "oci-layout"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); errors.Is(err, fs.ErrNotExist) {
+			missing = append(missing, name)
+		}
+	}
+	if !slices.Contains(missing, "index.json") {
+		// A layout written without oci-layout still names its images.
+		return nil
+	}
+	return fmt.Errorf("%w: not an OCI image layout: no %s", inspect.ErrNotFound, strings.Join(missing, ", no "))
 }
 
 func openDockerArchive(ref imageref.Reference) (v1.Image, error) {

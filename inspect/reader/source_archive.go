@@ -2,6 +2,7 @@ package reader
 
 import (
 	"archive/tar"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -19,8 +20,10 @@ import (
 // openOCIArchive extracts an OCI layout tarball into a temporary directory
 // and opens it there. Only the layout's own files are extracted (oci-layout,
 // index.json, blobs/<alg>/<hex>); anything else, and any name that would
-// leave the directory, is refused.
-func (in *Inspector) openOCIArchive(ref imageref.Reference) (v1.Image, func(), error) {
+// leave the directory, is refused. The directory is removed on every path
+// but success, where the returned func removes it; the extraction stops
+// when ctx is cancelled.
+func (in *Inspector) openOCIArchive(ctx context.Context, ref imageref.Reference) (v1.Image, func(), error) {
 	nop := func() {}
 	f, err := os.Open(ref.Path)
 	if err != nil {
@@ -35,11 +38,11 @@ func (in *Inspector) openOCIArchive(ref imageref.Reference) (v1.Image, func(), e
 		return nil, nop, fmt.Errorf("opening OCI archive %q: %w", ref.Path, err)
 	}
 	cleanup := func() { os.RemoveAll(dir) }
-	if err := extractLayout(f, dir); err != nil {
+	if err := extractLayout(ctx, f, dir); err != nil {
 		cleanup()
 		return nil, nop, fmt.Errorf("extracting OCI archive %q: %w", ref.Path, err)
 	}
-	img, err := in.openLayout(dir, ref.InLayout(dir))
+	img, err := in.openLayout(dir, ref)
 	if err != nil {
 		cleanup()
 		return nil, nop, err
@@ -47,9 +50,12 @@ func (in *Inspector) openOCIArchive(ref imageref.Reference) (v1.Image, func(), e
 	return img, cleanup, nil
 }
 
-func extractLayout(r io.Reader, dir string) error {
+func extractLayout(ctx context.Context, r io.Reader, dir string) error {
 	tr := tar.NewReader(r)
 	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		h, err := tr.Next()
 		if err == io.EOF {
 			return nil
@@ -79,7 +85,8 @@ func extractLayout(r io.Reader, dir string) error {
 		if err != nil {
 			return err
 		}
-		_, cerr := io.Copy(out, tr)
+		// A blob may be gigabytes: check ctx between reads, not files.
+		_, cerr := io.Copy(out, contextReader{ctx, tr})
 		if err := errors.Join(cerr, out.Close()); err != nil {
 			return err
 		}

@@ -53,6 +53,7 @@ func runInspect(c *cobra.Command, o *inspectOptions, args []string) error {
 		}
 		refs[i] = r
 	}
+	setActivity(c, "reading %s", plural(len(refs), "image"))
 	in, _, done, err := o.inspector(c)
 	if err != nil {
 		return err

@@ -29,7 +29,7 @@ unreadable or not a valid matrix.yaml.`,
 		Example: `  sammatrix lint
   sammatrix lint -f testdata/demo/matrix.yaml
   sammatrix lint -o github      # annotations in a GitHub pull request`,
-		Args: cobra.NoArgs,
+		Args: noArgs("-f"),
 		RunE: func(c *cobra.Command, _ []string) error { return runLint(c, o) },
 	}
 	c.Flags().StringVarP(&o.file, "file", "f", matrix.DefaultFile, "matrix file to check")

@@ -12,7 +12,7 @@ func newVersion() *cobra.Command {
 		Use:     "version",
 		Short:   "Print the version and VCS revision of this build",
 		Example: "  sammatrix version",
-		Args:    cobra.NoArgs,
+		Args:    noArgs(""),
 		RunE: func(c *cobra.Command, _ []string) error {
 			fmt.Fprintln(c.OutOrStdout(), versionString())
 			return nil
