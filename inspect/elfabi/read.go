@@ -73,6 +73,9 @@ func Read(r io.ReaderAt) (*File, error) {
 	if f.Interp, err = interp(ef); err != nil {
 		return nil, err
 	}
+	if err := checkSections(ef, readerSize(r)); err != nil {
+		return nil, err
+	}
 	switch dyn := dynamicProg(ef); {
 	case useSections(ef):
 		f.Dynamic = DynamicSections
@@ -136,6 +139,23 @@ func interp(ef *elf.File) (string, error) {
 		return string(s), nil
 	}
 	return "", nil
+}
+
+// checkSections fails when a section that readDynamic or readVersions reads
+// does not lie within the file of size bytes, before debug/elf reads it in
+// chunks up to its claimed size.
+func checkSections(ef *elf.File, size int64) error {
+	for _, sec := range ef.Sections {
+		switch sec.Type {
+		case elf.SHT_DYNAMIC, elf.SHT_DYNSYM, elf.SHT_STRTAB, elf.SHT_GNU_VERSYM, elf.SHT_GNU_VERNEED, elf.SHT_GNU_VERDEF:
+		default:
+			continue
+		}
+		if sec.Offset > uint64(size) || sec.FileSize > uint64(size)-sec.Offset {
+			return fmt.Errorf("reading section %q: %d bytes at offset %d lie outside the file of %d bytes", sec.Name, sec.FileSize, sec.Offset, size)
+		}
+	}
+	return nil
 }
 
 func readDynamic(ef *elf.File, f *File) error {
