@@ -13,7 +13,7 @@ import (
 // AnalyzerVersion identifies what an Index contains; it changes whenever the
 // contents of an Index change, so that cached indexes are not reused across
 // such changes.
-const AnalyzerVersion = 3
+const AnalyzerVersion = 4
 
 // Limits on what is read into memory or spilled to disk for one file.
 const (
@@ -72,6 +72,11 @@ type Entry struct {
 	// MaxTextSize bytes.
 	Data []byte       `json:"b,omitempty"`
 	ELF  *elfabi.File `json:"e,omitempty"`
+	// ELFError says why an ELF file whose facts are wanted (one with a
+	// Digest) has no ELF facts: it is larger than MaxELFSize, malformed, or
+	// a program whose dynamic table cannot be found (elfabi.ErrNoDynamic).
+	// What such a file needs is unknown, not nothing.
+	ELFError string `json:"ee,omitempty"`
 	// Version is the release found in the program, e.g. "v20.18.1" from
 	// node's "node/v20.18.1".
 	Version string `json:"v,omitempty"`
@@ -114,6 +119,9 @@ type Options struct {
 	// is buffered in memory only while the budget has room for it, and
 	// spilled to TempDir otherwise.
 	Memory *semaphore.Weighted
+
+	// maxELFSize overrides MaxELFSize when set, for tests.
+	maxELFSize int64
 }
 
 // ProgressInterval is about how many bytes are read between two calls of
