@@ -19,12 +19,22 @@ func FuzzRead(f *testing.F) {
 				f.Fatal(err)
 			}
 			f.Add(data)
+			f.Add(stripSections(f, data))
 		}
 	}
+	for _, s := range synthFiles()[1:3] {
+		data, _ := s.build()
+		f.Add(data)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_, err := Read(bytes.NewReader(data))
+		f, err := Read(bytes.NewReader(data))
 		if !IsELF(data) && !errors.Is(err, ErrNotELF) {
 			t.Errorf("Read(non-ELF) error = %v, want ErrNotELF", err)
+		}
+		// A program with an interpreter is never taken to need nothing
+		// for want of a dynamic table.
+		if err == nil && f.Interp != "" && f.Dynamic == "" {
+			t.Errorf("Read(program run by %q) = no dynamic table and no error, want ErrNoDynamic", f.Interp)
 		}
 	})
 }

@@ -30,6 +30,10 @@ type File struct {
 	RunPath []string          `json:"runpath,omitempty"` // DT_RUNPATH split on ':'
 	Defines []string          `json:"defines,omitempty"` // version definitions except the base one, sorted with Less
 	Needs   map[string][]Need `json:"needs,omitempty"`   // library file name -> needed versions, sorted by Less
+	// Dynamic says where the facts above from SOName on were read:
+	// DynamicSections or DynamicSegments, or "" for a file without a
+	// dynamic table (a static binary), which needs nothing.
+	Dynamic string `json:"dynamic,omitempty"`
 }
 
 // Need is one symbol version an object needs from a library.
@@ -45,9 +49,13 @@ func IsELF(b []byte) bool {
 }
 
 // Read reads the dynamic-linking facts from r. It reads only headers and the
-// dynamic, version and string sections. A static binary or one without
-// version information gives a File with empty fields, not an error. Input
-// that is not ELF gives an error wrapping ErrNotELF.
+// dynamic, version and string sections; when the section headers are
+// missing or lack those sections, it reads the PT_DYNAMIC segment instead,
+// as the dynamic loader does (see File.Dynamic). A static binary or one
+// without version information gives a File with empty fields, not an error.
+// Input that is not ELF gives an error wrapping ErrNotELF; a program with an
+// interpreter but no dynamic table, an error wrapping ErrNoDynamic; a
+// malformed dynamic table, another error.
 func Read(r io.ReaderAt) (*File, error) {
 	var magic [4]byte
 	if n, _ := r.ReadAt(magic[:], 0); !IsELF(magic[:n]) {
@@ -65,11 +73,25 @@ func Read(r io.ReaderAt) (*File, error) {
 	if f.Interp, err = interp(ef); err != nil {
 		return nil, err
 	}
-	if err := readDynamic(ef, f); err != nil {
+	if err := checkSections(ef, readerSize(r)); err != nil {
 		return nil, err
 	}
-	if err := readVersions(ef, f); err != nil {
-		return nil, err
+	switch dyn := dynamicProg(ef); {
+	case useSections(ef):
+		f.Dynamic = DynamicSections
+		if err := readDynamic(ef, f); err != nil {
+			return nil, err
+		}
+		if err := readVersions(ef, f); err != nil {
+			return nil, err
+		}
+	case dyn != nil:
+		f.Dynamic = DynamicSegments
+		if err := readSegments(ef, r, dyn, f); err != nil {
+			return nil, err
+		}
+	case f.Interp != "":
+		return nil, fmt.Errorf("reading the needs of a program run by %q: %w", f.Interp, ErrNoDynamic)
 	}
 	return f, nil
 }
@@ -119,6 +141,23 @@ func interp(ef *elf.File) (string, error) {
 	return "", nil
 }
 
+// checkSections fails when a section that readDynamic or readVersions reads
+// does not lie within the file of size bytes, before debug/elf reads it in
+// chunks up to its claimed size.
+func checkSections(ef *elf.File, size int64) error {
+	for _, sec := range ef.Sections {
+		switch sec.Type {
+		case elf.SHT_DYNAMIC, elf.SHT_DYNSYM, elf.SHT_STRTAB, elf.SHT_GNU_VERSYM, elf.SHT_GNU_VERNEED, elf.SHT_GNU_VERDEF:
+		default:
+			continue
+		}
+		if sec.Offset > uint64(size) || sec.FileSize > uint64(size)-sec.Offset {
+			return fmt.Errorf("reading section %q: %d bytes at offset %d lie outside the file of %d bytes", sec.Name, sec.FileSize, sec.Offset, size)
+		}
+	}
+	return nil
+}
+
 func readDynamic(ef *elf.File, f *File) error {
 	var err error
 	if f.Needed, err = ef.DynString(elf.DT_NEEDED); err != nil {
@@ -148,9 +187,19 @@ func dynPath(ef *elf.File, tag elf.DynTag) ([]string, error) {
 	}
 	var out []string
 	for _, v := range vals {
-		out = append(out, strings.Split(v, ":")...)
+		out = append(out, splitPath(v)...)
 	}
 	return out, nil
+}
+
+// splitPath splits a DT_RPATH or DT_RUNPATH value on ':'.
+func splitPath(v string) []string {
+	return strings.Split(v, ":")
+}
+
+// sortNeeds sorts needed versions with Compare.
+func sortNeeds(list []Need) {
+	slices.SortFunc(list, func(a, b Need) int { return Compare(a.Name, b.Name) })
 }
 
 func readVersions(ef *elf.File, f *File) error {
@@ -181,7 +230,7 @@ func readVersions(ef *elf.File, f *File) error {
 		for _, d := range n.Needs {
 			list = append(list, Need{Name: d.Dep, Weak: d.Flags&elf.VER_FLG_WEAK != 0})
 		}
-		slices.SortFunc(list, func(a, b Need) int { return Compare(a.Name, b.Name) })
+		sortNeeds(list)
 		f.Needs[n.Name] = list
 	}
 	return nil

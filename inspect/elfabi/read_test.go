@@ -39,12 +39,12 @@ func TestReadExpected(t *testing.T) {
 		want File
 	}{
 		{"library", fx.stdcxx, File{
-			Class: "ELF64", Machine: "EM_X86_64", Type: "ET_DYN", SOName: "libstdc++.so.6",
+			Class: "ELF64", Machine: "EM_X86_64", Type: "ET_DYN", SOName: "libstdc++.so.6", Dynamic: DynamicSections,
 			// CXXABI_1.3.x < CXXABI_FLOAT128 < CXXABI_TM_1 < GLIBCXX_3.4.x < GLIBCXX_EMPTY
 			Defines: slices.Concat(abi, []string{"CXXABI_FLOAT128", "CXXABI_TM_1"}, gxx, []string{"GLIBCXX_EMPTY"}),
 		}},
 		{"executable with runpath", fx.app, File{
-			Class: "ELF64", Machine: "EM_X86_64", Type: "ET_DYN", Interp: interpPath,
+			Class: "ELF64", Machine: "EM_X86_64", Type: "ET_DYN", Interp: interpPath, Dynamic: DynamicSections,
 			Needed:  []string{"libstdc++.so.6", "libc.so.6"},
 			RunPath: []string{"$ORIGIN/../lib", "/opt/x"},
 			Needs: map[string][]Need{
@@ -53,7 +53,7 @@ func TestReadExpected(t *testing.T) {
 			},
 		}},
 		{"executable with rpath", fx.rpath, File{
-			Class: "ELF64", Machine: "EM_X86_64", Type: "ET_DYN", Interp: interpPath,
+			Class: "ELF64", Machine: "EM_X86_64", Type: "ET_DYN", Interp: interpPath, Dynamic: DynamicSections,
 			Needed: []string{"libstdc++.so.6", "libc.so.6"},
 			RPath:  []string{"$ORIGIN/../lib", "/opt/x"},
 			Needs: map[string][]Need{
@@ -111,7 +111,7 @@ func TestReadMatchesReadelf(t *testing.T) {
 		t.Run(path[len(fx.dir)+1:], func(t *testing.T) {
 			want := readelf(t, path)
 			got := readPath(t, path)
-			got.Class, got.Machine, got.Type = "", "", ""
+			got.Class, got.Machine, got.Type, got.Dynamic = "", "", "", ""
 			if !reflect.DeepEqual(*got, want) {
 				t.Errorf("Read(%s) =\n%+v\nreadelf -l -d -V shows\n%+v", path, *got, want)
 			}

@@ -47,6 +47,11 @@ type Entry struct {
 	// the scanner's limit on text files.
 	Data []byte
 	ELF  *elfabi.File
+	// ELFError says why an ELF file whose facts are wanted (one with a
+	// Digest) has no ELF facts: it is larger than the scanner's limit,
+	// malformed, or a program whose dynamic table cannot be found
+	// (elfabi.ErrNoDynamic). What such a file needs is unknown, not nothing.
+	ELFError string
 	// Version is the release found in the program, e.g. "v20.18.1" from
 	// node's "node/v20.18.1".
 	Version string

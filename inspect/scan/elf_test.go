@@ -3,6 +3,9 @@ package scan
 import (
 	"archive/tar"
 	"bytes"
+	"debug/elf"
+	"encoding/binary"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -140,6 +143,9 @@ func TestHugeELFWarns(t *testing.T) {
 	if len(es) != 1 || es[0].ELF != nil || es[0].Digest == "" || es[0].Size != size {
 		t.Fatalf("entries at /opt/huge/libhuge.so = %+v, want one with digest and size %d, no ELF facts", es, size)
 	}
+	if want := "is more than"; !strings.Contains(es[0].ELFError, want) {
+		t.Errorf("ELFError of /opt/huge/libhuge.so = %q, want one containing %q", es[0].ELFError, want)
+	}
 	if !slices.ContainsFunc(idx.Warnings, func(w string) bool { return strings.Contains(w, "no ELF facts") }) {
 		t.Errorf("Warnings = %q, want one about no ELF facts", idx.Warnings)
 	}
@@ -188,5 +194,86 @@ func TestELFMemoryBudget(t *testing.T) {
 	assertEmpty(t, tmp)
 	if !budget.TryAcquire(int64(len(lib)) - 1) {
 		t.Errorf("the memory budget was not given back")
+	}
+}
+
+// withoutSections returns a copy of an ELF64 file with its section headers
+// zeroed, as sstrip leaves it; when noDynamic is set its PT_DYNAMIC program
+// header becomes PT_NULL too, so nothing says what it needs.
+func withoutSections(t *testing.T, data []byte, noDynamic bool) []byte {
+	t.Helper()
+	ef, err := elf.NewFile(bytes.NewReader(data))
+	if err != nil || ef.Class != elf.ELFCLASS64 || ef.ByteOrder != binary.LittleEndian {
+		t.Fatalf("withoutSections: want a little-endian ELF64 file (%v)", err)
+	}
+	out := slices.Clone(data)
+	bo := binary.LittleEndian
+	bo.PutUint64(out[0x28:], 0) // e_shoff
+	bo.PutUint32(out[0x3c:], 0) // e_shnum, e_shstrndx
+	if noDynamic {
+		phoff := bo.Uint64(out[0x20:])
+		for i, p := range ef.Progs {
+			if p.Type == elf.PT_DYNAMIC {
+				bo.PutUint32(out[phoff+uint64(i)*56:], uint32(elf.PT_NULL))
+			}
+		}
+	}
+	return out
+}
+
+// TestELFFactsUnreadable checks that an ELF file whose facts are wanted but
+// cannot be read says so on its entry and in a warning, and that one the
+// loader can read without section headers has its facts.
+func TestELFFactsUnreadable(t *testing.T) {
+	fx := buildELF(t)
+	tests := []struct {
+		name    string
+		path    string
+		body    []byte
+		maxSize int64
+		want    string // in ELFError; "" for facts read
+	}{
+		{"truncated library", "/usr/lib64/libstdc++.so.6.0.29", fx.lib[:len(fx.lib)/2], 0, "reading"},
+		{"truncated library under /opt", "/opt/lib/libfoo.so", fx.lib[:len(fx.lib)/2], 0, "reading"},
+		{"program without dynamic table", "/var/lang/bin/node", withoutSections(t, fx.node, true), 0, elfabi.ErrNoDynamic.Error()},
+		{"library over the size limit", "/usr/lib64/libstdc++.so.6.0.29", fx.lib, int64(len(fx.lib)) - 1, "is more than"},
+		{"program without section headers", "/var/lang/bin/node", withoutSections(t, fx.node, false), 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tmp := t.TempDir()
+			archive := makeTar(t, file(strings.TrimPrefix(tt.path, "/"), string(tt.body)))
+			idx, err := Tar(bytes.NewReader(archive), Options{TempDir: tmp, maxELFSize: tt.maxSize})
+			if err != nil {
+				t.Fatalf("Tar(%s) error: %v", tt.name, err)
+			}
+			assertEmpty(t, tmp)
+			es := find(idx, tt.path)
+			if len(es) != 1 || es[0].Digest != sha(string(tt.body)) {
+				t.Fatalf("Tar(%s) entries at %q = %+v, want one with its digest", tt.name, tt.path, es)
+			}
+			e := es[0]
+			if tt.want == "" {
+				if e.ELF == nil || e.ELFError != "" || e.ELF.Dynamic != elfabi.DynamicSegments {
+					t.Fatalf("Tar(%s) entry = ELF %+v, ELFError %q; want facts read through the segments", tt.name, e.ELF, e.ELFError)
+				}
+				if !slices.Contains(e.ELF.Needed, "libstdc++.so.6") || len(e.ELF.Needs["libstdc++.so.6"]) == 0 {
+					t.Errorf("Tar(%s) needs = %v %v, want GLIBCXX versions of libstdc++.so.6", tt.name, e.ELF.Needed, e.ELF.Needs)
+				}
+				if len(idx.Warnings) != 0 {
+					t.Errorf("Tar(%s) warnings = %q, want none", tt.name, idx.Warnings)
+				}
+				return
+			}
+			if e.ELF != nil || !strings.Contains(e.ELFError, tt.want) {
+				t.Errorf("Tar(%s) entry = ELF %+v, ELFError %q; want no facts and an ELFError containing %q", tt.name, e.ELF, e.ELFError, tt.want)
+			}
+			warned := slices.ContainsFunc(idx.Warnings, func(w string) bool {
+				return strings.Contains(w, fmt.Sprintf("%q", tt.path)) && strings.Contains(w, e.ELFError)
+			})
+			if !warned {
+				t.Errorf("Tar(%s) warnings = %q, want one naming %q and %q", tt.name, idx.Warnings, tt.path, e.ELFError)
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package scan
 import (
 	"archive/tar"
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -89,19 +90,26 @@ func (s *scanner) startELF(c *contents, e *layer.Entry, hdr *tar.Header) error {
 	if path.Base(e.Path) == path.Base(recipe.NodePath) || path.Dir(e.Path) == path.Dir(recipe.NodePath) {
 		c.ver = &versionFinder{}
 	}
+	maxSize := cmp.Or(s.opts.maxELFSize, MaxELFSize)
 	switch {
+	case hdr.Size > maxSize:
+		s.noELF(e, fmt.Sprintf("%d bytes is more than %d", hdr.Size, maxSize))
 	case hdr.Size <= MaxELFMemory && s.reserve(hdr.Size, c):
 		c.mem = make([]byte, 0, hdr.Size)
-	case hdr.Size <= MaxELFSize:
+	default:
 		f, err := os.CreateTemp(s.tempDir(), "sammatrix-elf-*")
 		if err != nil {
 			return fmt.Errorf("spilling ELF file %q: %w", e.Path, err)
 		}
 		c.spill = f
-	default:
-		s.warnf("no ELF facts for %q: %d bytes is more than %d", e.Path, hdr.Size, MaxELFSize)
 	}
 	return nil
+}
+
+// noELF records on e, and in a warning, why an ELF file has no ELF facts.
+func (s *scanner) noELF(e *layer.Entry, reason string) {
+	e.ELFError = reason
+	s.warnf("no ELF facts for %q: %s", e.Path, reason)
 }
 
 // write passes one chunk of contents to every fact being gathered.
@@ -141,7 +149,7 @@ func (s *scanner) readELF(c *contents, e *layer.Entry) {
 	}
 	f, err := elfabi.Read(r)
 	if err != nil {
-		s.warnf("no ELF facts for %q: %v", e.Path, err)
+		s.noELF(e, err.Error())
 		return
 	}
 	e.ELF = f

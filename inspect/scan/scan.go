@@ -10,7 +10,7 @@ import (
 // AnalyzerVersion identifies what a layer.Index contains; it changes whenever the
 // contents of a layer.Index change, so that cached indexes are not reused across
 // such changes.
-const AnalyzerVersion = 3
+const AnalyzerVersion = 4
 
 // Limits on what is read into memory or spilled to disk for one file.
 const (
@@ -49,6 +49,9 @@ type Options struct {
 	// is buffered in memory only while the budget has room for it, and
 	// spilled to TempDir otherwise.
 	Memory *semaphore.Weighted
+
+	// maxELFSize overrides MaxELFSize when set, for tests.
+	maxELFSize int64
 }
 
 // ProgressInterval is about how many bytes are read between two calls of
