@@ -61,6 +61,11 @@ var imageRuleCases = []struct {
 		m.pair("p", m.image(al2023Runtime(t)), m.image(node20Image(t)))
 		return enginesOf(">=22")
 	}},
+	{RuleABINeedsUnknown, func(t *testing.T, m *testMatrix) EnginesFunc {
+		nodejs := buildImage(t, amazonLinux(t, "al2023"), append(nodeFiles(t, "node20", "libssl.so.3", "libcrypto.so.3")[1:], strippedNode(t, "node20", true)))
+		m.pair("p", m.image(al2023Runtime(t)), m.image(nodejs))
+		return nil
+	}},
 	{RuleImageNotFound, func(t *testing.T, m *testMatrix) EnginesFunc {
 		m.pair("p", m.image(al2023Runtime(t)), "oci:no-such-layout:"+layoutTag)
 		return nil

@@ -12,16 +12,25 @@ import (
 
 // nodeLoad simulates loading node in the built image.
 func nodeLoad(c *check) ([]ldso.Problem, []ldso.Lib) {
+	res, _ := nodeLoadResult(c)
+	if res == nil {
+		return nil, nil
+	}
+	return res.Problems, res.Libs
+}
+
+// nodeLoadResult simulates loading node in the built image, once per pair.
+// It returns nil, nil when there is nothing to load (no built image, or a
+// Node.js image without node, which not-nodejs-image reports), and an
+// error when node cannot be loaded at all.
+func nodeLoadResult(c *check) (*ldso.Result, error) {
 	if c.built == nil || c.nodejs == nil || c.nodejs.Facts.Node == nil {
 		return nil, nil
 	}
-	if c.load == nil {
-		c.load = &ldso.Result{}
-		if res, err := c.built.Loader.Load(recipe.NodePath); err == nil {
-			c.load = res
-		}
+	if c.load == nil && c.loadErr == nil {
+		c.load, c.loadErr = c.built.Loader.Load(recipe.NodePath)
 	}
-	return c.load.Problems, c.load.Libs
+	return c.load, c.loadErr
 }
 
 // describeLib says which image a library of the built image came from.

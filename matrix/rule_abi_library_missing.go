@@ -9,8 +9,8 @@ func init() {
 	register(Rule{
 		ID:      RuleABILibraryMissing,
 		Default: Error,
-		Summary: "a library node needs (DT_NEEDED) is not found in the built image",
-		Help:    "Use a Node.js image whose libraries are in /var/lang/lib, or a runtime image that ships the library.",
+		Summary: "a DT_NEEDED library of node, or of what it loads, is not found in the built image",
+		Help:    "Use a Node.js image that ships the library in `/var/lang/lib`, or a runtime image that has it.",
 		Side:    PairOfImages,
 		Check:   checkABILibraries,
 	})

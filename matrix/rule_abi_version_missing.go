@@ -12,8 +12,8 @@ func init() {
 	register(Rule{
 		ID:      RuleABIVersionMissing,
 		Default: Error,
-		Summary: "node needs a GLIBC_*/GLIBCXX_*/CXXABI_* version that the library it would load in the built image does not define",
-		Help:    "Pair the runtime with an older Node.js image (e.g. nodejs18.x on Amazon Linux 2), or use a runtime image of the newer OS.",
+		Summary: "node, or a library it loads, needs a `GLIBC_*`, `GLIBCXX_*`, `CXXABI_*` (or any other) symbol version that the library the loader would find in the built image does not define — the `version 'GLIBC_2.28' not found` failure",
+		Help:    "Pair the runtime with an older Node.js image (nodejs18.x on Amazon Linux 2), or use a runtime image of the newer OS.",
 		Side:    PairOfImages,
 		Check:   checkABIVersions,
 	})

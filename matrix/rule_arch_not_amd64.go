@@ -14,8 +14,8 @@ func init() {
 	register(Rule{
 		ID:      RuleArchNotAMD64,
 		Default: Error,
-		Summary: "the resolved image is not linux/amd64",
-		Help:    "Use the -x86_64 tag of the image; the plugin images are built for linux/amd64 only.",
+		Summary: "the image resolves to a platform other than linux/amd64, or its index has no linux/amd64 image",
+		Help:    "Use the `-x86_64` tag; the plugin images are linux/amd64 only.",
 		Side:    EachImage,
 		Check: func(c *check) []problem {
 			switch {

@@ -14,8 +14,8 @@ func init() {
 	register(Rule{
 		ID:      RuleImageNotFound,
 		Default: Error,
-		Summary: "the reference does not resolve to an image",
-		Help:    "Check the repository and tag; SAM build images are listed in the ECR public gallery under sam/.",
+		Summary: "the reference does not resolve (unknown repository, tag or digest; missing local path)",
+		Help:    "Check the repository and tag in the ECR public gallery.",
 		Side:    EachImage,
 		Check: func(c *check) []problem {
 			if c.err == nil || errors.Is(c.err, inspect.ErrPlatform) {

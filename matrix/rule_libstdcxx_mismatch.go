@@ -9,8 +9,8 @@ func init() {
 	register(Rule{
 		ID:      RuleLibstdcxxMismatch,
 		Default: Error,
-		Summary: "the real libstdc++ files of the two images differ in version",
-		Help:    "Pick a Node.js image built on the same OS release as the runtime image (compare their tags' dates), so both ship the same libstdc++.so.6.0.N.",
+		Summary: "the real libstdc++ files the two images load differ in version (the manual procedure's rule, on the resolved file rather than a file name)",
+		Help:    "Pick a Node.js image of the same OS release and date as the runtime image.",
 		Side:    PairOfImages,
 		Check:   checkLibstdcxx,
 	})

@@ -14,8 +14,8 @@ func init() {
 	register(Rule{
 		ID:      RuleNotNodeJSImage,
 		Default: Error,
-		Summary: "the Node.js image has no /var/lang/bin/node",
-		Help:    "Use a public.ecr.aws/sam/build-nodejs* image as nodejs: of the pair.",
+		Summary: "the Node.js image has no `/var/lang/bin/node`, or lacks `/var/lang` or `/opt` (the COPY would fail)",
+		Help:    "Use a `public.ecr.aws/sam/build-nodejs*` image as `nodejs:`.",
 		Side:    NodeJSImage,
 		Check:   checkNodeJSImage,
 	})

@@ -14,8 +14,8 @@ func init() {
 	register(Rule{
 		ID:      RuleOSMismatch,
 		Default: Warning,
-		Summary: "the two images run different OS releases (os-release ID/VERSION_ID)",
-		Help:    "A hint only: whether the pair works is decided by the ABI and libstdc++ rules. Prefer a Node.js image of the runtime's OS family.",
+		Summary: "the two images' os-release `ID`/`VERSION_ID` differ; a hint only, the ABI rules decide",
+		Help:    "Prefer a Node.js image of the runtime's OS family.",
 		Side:    PairOfImages,
 		Check:   checkOS,
 	})

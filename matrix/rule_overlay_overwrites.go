@@ -14,8 +14,8 @@ func init() {
 	register(Rule{
 		ID:      RuleOverlayOverwrites,
 		Default: Warning,
-		Summary: "the COPY of /var/lang and /opt replaces files the runtime image already has",
-		Help:    "Check that the replaced files are not used by the runtime; the report lists the first ones.",
+		Summary: "the COPY replaces files the runtime image already has under `/var/lang` or `/opt` (with different contents); the finding counts them and lists the first ones",
+		Help:    "Check that the runtime does not use the replaced files.",
 		Side:    PairOfImages,
 		Check:   checkOverwrites,
 	})

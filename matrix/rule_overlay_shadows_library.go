@@ -16,8 +16,8 @@ func init() {
 	register(Rule{
 		ID:      RuleOverlayShadowsLibrary,
 		Default: Error,
-		Summary: "a library the COPY adds or replaces is loaded by the runtime's own programs and lacks versions they need",
-		Help:    "Pick a Node.js image whose private libraries are at least as new as the runtime's, or remove them from /var/lang/lib in the Dockerfile.",
+		Summary: "a library the COPY adds or replaces is loaded by the runtime's own programs and libraries under `/var/lang` and `/opt` (python, libpython and its extension modules, java, libjvm, ruby…) and lacks a version they need — node 20+ puts its own `libssl.so.3` first on `LD_LIBRARY_PATH`",
+		Help:    "Pick a Node.js image whose private libraries are at least as new as the runtime's, or delete them from `/var/lang/lib` after the COPY.",
 		Side:    PairOfImages,
 		Check:   checkShadows,
 	})

@@ -25,8 +25,8 @@ func init() {
 	register(Rule{
 		ID:      RuleRefIncomplete,
 		Default: Error,
-		Summary: "the tag is not a complete <sam-cli>-<timestamp>-x86_64 tag and no digest pins the image",
-		Help:    "Pin a complete single-architecture tag such as 1.143.0-20250822194415-x86_64, or a digest. Floating tags (latest, 1.145.2) are multi-architecture lists that go stale; arm64 tags are not supported.",
+		Summary: "the reference pins neither a digest nor a complete `<sam-cli>-<YYYYMMDDhhmmss>-x86_64` tag; `latest`, `latest-x86_64`, `1.145.2` (multi-architecture lists that go stale) and arm64 tags are rejected",
+		Help:    "Pin a complete tag such as `1.143.0-20250822194415-x86_64`, or a digest.",
 		Side:    EachImage,
 		Static:  true,
 		Check: func(c *check) []problem {

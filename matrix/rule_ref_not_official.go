@@ -20,8 +20,8 @@ func init() {
 	register(Rule{
 		ID:      RuleRefNotOfficial,
 		Default: Error,
-		Summary: "the image is not an official SAM build image under public.ecr.aws/sam/build-*",
-		Help:    "Use an image from public.ecr.aws/sam/build-<runtime>; other images may lack the libraries the plugin needs. Set the rule to warning or off in policy: for a deliberate private copy.",
+		Summary: "a registry image is not under `public.ecr.aws/sam/build-*` (local `oci:`/archive sources are not judged)",
+		Help:    "Use the official SAM build image; set the rule to `warning` or `off` for a deliberate private copy.",
 		Side:    EachImage,
 		Static:  true,
 		Check: func(c *check) []problem {

@@ -14,8 +14,8 @@ func init() {
 	register(Rule{
 		ID:      RuleServerlessEngine,
 		Default: Error,
-		Summary: "the Node.js version does not satisfy the Serverless version's engines.node",
-		Help:    "Use a Node.js image whose node satisfies engines.node of the Serverless version, or another Serverless version.",
+		Summary: "node's version does not satisfy `engines.node` of the Serverless Framework version (asked of npm: `npm view serverless@VERSION engines --json`, cached); without npm, or offline, the check is skipped and every output says so",
+		Help:    "Use a Node.js image whose node satisfies the range, or another Serverless version.",
 		Side:    PairOfImages,
 		Check:   checkEngine,
 	})

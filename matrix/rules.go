@@ -92,8 +92,9 @@ type check struct {
 	// errs holds why an image could not be read, by reference.
 	errs map[string]error
 
-	// load memoizes the simulated load of node.
-	load *ldso.Result
+	// load and loadErr memoize the simulated load of node.
+	load    *ldso.Result
+	loadErr error
 }
 
 // problem is what a check finds; the rule, the position and the severity
