@@ -220,6 +220,7 @@ func TestParseSyntaxPositions(t *testing.T) {
 	}{
 		{"invalid UTF-8", header + "  - runtime: caf\xe9\n", `6:17: invalid YAML: byte 0xe9 is not UTF-8; the file must be UTF-8 text [yaml-syntax]`},
 		{"invalid UTF-8 after wide characters", "# ééé\xff\n", `1:6: invalid YAML: byte 0xff is not UTF-8; the file must be UTF-8 text [yaml-syntax]`},
+		{"invalid UTF-8 after CR and CRLF line breaks", "a: 1\r\nb: 2\rc: \xff\n", `3:4: invalid YAML: byte 0xff is not UTF-8; the file must be UTF-8 text [yaml-syntax]`},
 		{"control character", header + "  - runtime: a\x01b\n", `6:15: invalid YAML: character U+0001 is not allowed in YAML [yaml-syntax]`},
 		{"unknown anchor", header + "  - {runtime: &py2 " + py312 + ", nodejs: *py2, id: *py}\n", `6:105: invalid YAML: alias *py refers to no anchor &py defined before it [yaml-syntax]`},
 	} {

@@ -181,10 +181,23 @@ func aliasOffset(data []byte, name string) int {
 }
 
 // lineCol returns the line and column, counted in characters, of offset i
-// of data.
+// of data, whose bytes before i are UTF-8. Lines break as yaml.v3 breaks
+// them: at CR, LF, CRLF, NEL, LS and PS.
 func lineCol(data []byte, i int) (line, col int) {
-	start := bytes.LastIndexByte(data[:i], '\n') + 1
-	return bytes.Count(data[:i], []byte("\n")) + 1, utf8.RuneCount(data[start:i]) + 1
+	line, col = 1, 1
+	for j := 0; j < i; {
+		r, size := utf8.DecodeRune(data[j:])
+		j += size
+		switch {
+		case r == '\r' && j < i && data[j] == '\n':
+			// The LF of CRLF breaks the line.
+		case r == '\r' || r == '\n' || r == 0x85 || r == 0x2028 || r == 0x2029:
+			line, col = line+1, 1
+		default:
+			col++
+		}
+	}
+	return line, col
 }
 
 func (d *decoder) plugin(n *yaml.Node, p *Plugin) {
