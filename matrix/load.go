@@ -1,12 +1,14 @@
 package matrix
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -29,7 +31,7 @@ func Load(path string) (*File, []Finding, error) {
 func Parse(file string, data []byte) (*File, []Finding) {
 	f := &File{Path: file, Policy: map[string]Value[Severity]{}}
 	setDefaults(f)
-	d := &decoder{file: file}
+	d := newDecoder(file)
 
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -75,6 +77,10 @@ func setDefaults(f *File) {
 // yamlLine matches the line number yaml.v3 puts in its syntax errors.
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
+// unknownAnchor matches the error of an alias to no anchor, which yaml.v3
+// words without a position.
+var unknownAnchor = regexp.MustCompile(`^yaml: unknown anchor '(.*)' referenced$`)
+
 // syntaxFinding converts a YAML syntax error into a positioned finding. It
 // is the only place that knows how yaml.v3 words its errors.
 func syntaxFinding(file string, data []byte, err error) Finding {
@@ -98,6 +104,19 @@ func syntaxFinding(file string, data []byte, err error) Finding {
 			}
 		}
 	}
+	// yaml.v3 gives no position for the bytes it cannot read, nor for an
+	// alias to no anchor: find them.
+	if readerError(msg) {
+		if i, what := unreadable(data); i >= 0 {
+			line, col = lineCol(data, i)
+			msg = what
+		}
+	} else if m := unknownAnchor.FindStringSubmatch(err.Error()); m != nil {
+		if i := aliasOffset(data, m[1]); i >= 0 {
+			line, col = lineCol(data, i)
+		}
+		msg = fmt.Sprintf("alias *%s refers to no anchor &%s defined before it", clip(m[1]), clip(m[1]))
+	}
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
 		msg = strings.Join(te.Errors, "; ")
@@ -111,6 +130,76 @@ func syntaxFinding(file string, data []byte, err error) Finding {
 	}
 }
 
+// readerError reports whether yaml.v3 gave up reading the bytes of the
+// file, rather than parsing them.
+func readerError(msg string) bool {
+	return strings.Contains(msg, "UTF-8") || strings.Contains(msg, "control characters") || strings.Contains(msg, "invalid Unicode character")
+}
+
+// unreadable returns the offset of the first byte of data that is not
+// UTF-8 or is a character YAML does not allow, and why; -1 if there is none.
+// Text in UTF-16, which YAML also allows, starts with a byte order mark and
+// is not looked at.
+func unreadable(data []byte) (int, string) {
+	if len(data) >= 2 && (data[0] == 0xFE && data[1] == 0xFF || data[0] == 0xFF && data[1] == 0xFE) {
+		return -1, ""
+	}
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			return i, fmt.Sprintf("byte 0x%02x is not UTF-8; the file must be UTF-8 text", data[i])
+		case !yamlPrintable(r):
+			return i, fmt.Sprintf("character %U is not allowed in YAML", r)
+		}
+		i += size
+	}
+	return -1, ""
+}
+
+// yamlPrintable reports whether YAML allows r in a document (YAML 1.2,
+// 5.1), as yaml.v3 reads it.
+func yamlPrintable(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D || (r >= 0x20 && r <= 0x7E) || r == 0x85 ||
+		(r >= 0xA0 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)
+}
+
+// aliasOffset returns the offset of the first alias *name in data, or -1.
+func aliasOffset(data []byte, name string) int {
+	tok := []byte("*" + name)
+	for off := 0; ; {
+		i := bytes.Index(data[off:], tok)
+		if i < 0 {
+			return -1
+		}
+		end := off + i + len(tok)
+		if end == len(data) || strings.ContainsRune(" \t\r\n,]}", rune(data[end])) {
+			return off + i
+		}
+		off = end
+	}
+}
+
+// lineCol returns the line and column, counted in characters, of offset i
+// of data, whose bytes before i are UTF-8. Lines break as yaml.v3 breaks
+// them: at CR, LF, CRLF, NEL, LS and PS.
+func lineCol(data []byte, i int) (line, col int) {
+	line, col = 1, 1
+	for j := 0; j < i; {
+		r, size := utf8.DecodeRune(data[j:])
+		j += size
+		switch {
+		case r == '\r' && j < i && data[j] == '\n':
+			// The LF of CRLF breaks the line.
+		case r == '\r' || r == '\n' || r == 0x85 || r == 0x2028 || r == 0x2029:
+			line, col = line+1, 1
+		default:
+			col++
+		}
+	}
+	return line, col
+}
+
 func (d *decoder) plugin(n *yaml.Node, p *Plugin) {
 	d.mapping(n, "plugin", []field{
 		{"version", true, d.str(&p.Version, "plugin.version")},
@@ -119,12 +208,22 @@ func (d *decoder) plugin(n *yaml.Node, p *Plugin) {
 }
 
 func (d *decoder) serverless(n *yaml.Node, f *File) {
+	n = d.resolve(n)
+	first := map[string]Pos{}
 	d.list(n, "serverless", func(i int, c *yaml.Node) {
 		var v Value[string]
 		d.str(&v, fmt.Sprintf("serverless[%d]", i))(c)
-		if v.Set {
-			f.Serverless = append(f.Serverless, v)
+		if !v.Set {
+			return
 		}
+		// The entry, not the anchor an alias leads to, is what repeats.
+		at := d.pos(c)
+		if prev, dup := first[v.V]; dup {
+			d.problemAt(at, ProblemValue, "duplicate serverless version %s; first at %d:%d", quote(v.V), prev.Line, prev.Col)
+			return
+		}
+		first[v.V] = at
+		f.Serverless = append(f.Serverless, v)
 	})
 	if n.Kind == yaml.SequenceNode && len(n.Content) == 0 {
 		d.problem(n, ProblemValue, "serverless is empty: list at least one Serverless Framework version, e.g. [\"3.39.0\"]")
@@ -132,6 +231,7 @@ func (d *decoder) serverless(n *yaml.Node, f *File) {
 }
 
 func (d *decoder) pairs(n *yaml.Node, f *File) {
+	n = d.resolve(n)
 	if n.Kind != yaml.SequenceNode {
 		d.problem(n, ProblemWrongType, "pairs must be a list, found %s", describe(n))
 		return
@@ -142,45 +242,41 @@ func (d *decoder) pairs(n *yaml.Node, f *File) {
 	}
 	for i, c := range n.Content {
 		where := fmt.Sprintf("pairs[%d]", i)
+		// A pair is where its entry is, even when the entry is an alias.
 		p := Pair{Pos: d.pos(c)}
 		d.mapping(c, where, []field{
 			{"id", false, d.str(&p.ID, where+".id")},
 			{"runtime", true, d.image(&p.Runtime, where+".runtime")},
 			{"nodejs", true, d.image(&p.NodeJS, where+".nodejs")},
 		})
-		if c.Kind == yaml.MappingNode {
+		if d.resolve(c).Kind == yaml.MappingNode {
 			f.Pairs = append(f.Pairs, p)
 		}
 	}
 }
 
 func (d *decoder) policy(n *yaml.Node, f *File) {
+	n = d.resolve(n)
 	if n.Kind != yaml.MappingNode {
 		d.problem(n, ProblemWrongType, "policy must be a mapping of rule ids to severities, found %s", describe(n))
 		return
 	}
-	seen := map[string]int{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if line, dup := seen[k.Value]; dup {
-			d.problem(k, ProblemDuplicate, "duplicate key %q in policy (first defined at line %d)", k.Value, line)
+	for _, e := range d.entries(n, "policy") {
+		if _, ok := LookupRule(e.name); !ok {
+			d.problem(e.key, ProblemPolicy, "unknown rule %s in policy; known rules: %s", quote(e.name), strings.Join(RuleIDs(), ", "))
 			continue
 		}
-		seen[k.Value] = k.Line
-		if _, ok := LookupRule(k.Value); !ok {
-			d.problem(k, ProblemPolicy, "unknown rule %q in policy; known rules: %s", k.Value, strings.Join(RuleIDs(), ", "))
-			continue
-		}
+		v := d.resolve(e.value)
 		sev := Severity(v.Value)
 		if v.Kind != yaml.ScalarNode || (sev != Error && sev != Warning && sev != Off) {
 			what := describe(v)
 			if v.Kind == yaml.ScalarNode {
-				what = fmt.Sprintf("%q", v.Value)
+				what = quote(v.Value)
 			}
-			d.problem(v, ProblemPolicy, "invalid severity %s for rule %q; want error, warning or off", what, k.Value)
+			d.problem(v, ProblemPolicy, "invalid severity %s for rule %q; want error, warning or off", what, e.name)
 			continue
 		}
-		f.Policy[k.Value] = Value[Severity]{V: sev, Pos: d.pos(v), Set: true}
+		f.Policy[e.name] = Value[Severity]{V: sev, Pos: d.pos(v), Set: true}
 	}
 }
 

@@ -19,7 +19,7 @@ func (d *decoder) image(dst *Image, where string) func(*yaml.Node) {
 		}
 		ref, err := imageref.Parse(dst.V)
 		if err != nil {
-			d.problem(n, ProblemValue, "%s: %v", where, err)
+			d.problem(d.resolve(n), ProblemValue, "%s %s is not an image reference: %s", where, quote(dst.V), reason(err, dst.V))
 			dst.Set = false
 			return
 		}
@@ -43,23 +43,23 @@ func (d *decoder) checkPairs(f *File) {
 			id, ok := p.Runtime.Ref.RuntimeName()
 			if !ok {
 				d.problemAt(p.Pos, ProblemMissingKey,
-					"missing key \"id\" in pairs[%d]: the runtime name cannot be derived from %q (want a repository or path ending in build-<runtime>)", i, p.Runtime.V)
+					"missing key \"id\" in pairs[%d]: the runtime name cannot be derived from %s (want a repository or path ending in build-<runtime>)", i, quote(p.Runtime.V))
 				continue
 			}
 			p.ID = Value[string]{V: id, Pos: p.Runtime.Pos}
 		}
 		if !tagPart.MatchString(p.ID.V) {
-			d.problemAt(p.ID.Pos, ProblemValue, "pair id %q cannot be part of an image tag; use letters, digits, '.', '_' and '-'", p.ID.V)
+			d.problemAt(p.ID.Pos, ProblemValue, "pair id %s cannot be part of an image tag; use letters, digits, '.', '_' and '-'", quote(p.ID.V))
 			continue
 		}
 		if prev, dup := first[p.ID.V]; dup {
-			d.problemAt(p.Pos, ProblemDuplicateID, "duplicate pair %q (first defined at line %d); give one of them a distinct id:", p.ID.V, prev.Line)
+			d.problemAt(p.Pos, ProblemDuplicateID, "duplicate pair %s (first defined at line %d); give one of them a distinct id", quote(p.ID.V), prev.Line)
 			continue
 		}
 		first[p.ID.V] = p.Pos
 		for _, tag := range []string{BaseTag(p.ID.V, f.Plugin.Version.V), ServerlessTag(p.ID.V, "0.0.0", f.Plugin.Version.V)} {
 			if len(tag) > 128 {
-				d.problemAt(p.ID.Pos, ProblemValue, "pair id %q makes the image tag %q longer than 128 characters", p.ID.V, tag)
+				d.problemAt(p.ID.Pos, ProblemValue, "pair id %s makes an image tag %d characters long; tags are at most 128", quote(p.ID.V), len(tag))
 				break
 			}
 		}
@@ -92,20 +92,20 @@ func (f *File) Images(p Pair) []string {
 func (d *decoder) checkValues(f *File) {
 	if v := f.TargetRepo; v.Set {
 		if _, err := name.NewRepository(v.V, name.StrictValidation); err != nil {
-			d.problemAt(v.Pos, ProblemValue, "target-repo %q is not a repository name (want e.g. docker.io/acme/serverless-plugin, without a tag): %v", v.V, err)
+			d.problemAt(v.Pos, ProblemValue, "target-repo %s is not a repository name (want e.g. docker.io/acme/serverless-plugin, without a tag): %s", quote(v.V), reason(err, v.V))
 		}
 	}
 	if v := f.Plugin.BaseImage; v.Set {
 		if _, err := name.ParseReference(v.V); err != nil {
-			d.problemAt(v.Pos, ProblemValue, "plugin.base-image %q is not an image reference: %v", v.V, err)
+			d.problemAt(v.Pos, ProblemValue, "plugin.base-image %s is not an image reference: %s", quote(v.V), reason(err, v.V))
 		}
 	}
 	if v := f.Plugin.Version; v.Set && !tagPart.MatchString(v.V) {
-		d.problemAt(v.Pos, ProblemValue, "plugin.version %q cannot be part of an image tag; use letters, digits, '.', '_' and '-'", v.V)
+		d.problemAt(v.Pos, ProblemValue, "plugin.version %s cannot be part of an image tag; use letters, digits, '.', '_' and '-'", quote(v.V))
 	}
 	for _, v := range f.Serverless {
 		if !semverish.MatchString(v.V) {
-			d.problemAt(v.Pos, ProblemValue, "serverless version %q is not an exact npm version such as 3.39.0", v.V)
+			d.problemAt(v.Pos, ProblemValue, "serverless version %s is not an exact npm version such as 3.39.0", quote(v.V))
 		}
 	}
 	h := f.Harness
@@ -114,7 +114,7 @@ func (d *decoder) checkValues(f *File) {
 		val Value[string]
 	}{{"harness.project", h.Project}, {"harness.org", h.Org}, {"harness.pipeline", h.Pipeline}} {
 		if v.val.Set && !harnessID.MatchString(v.val.V) {
-			d.problemAt(v.val.Pos, ProblemValue, "%s %q is not a Harness identifier (want ^[a-zA-Z_][0-9a-zA-Z_]{0,127}$: no '-' or '.')", v.key, v.val.V)
+			d.problemAt(v.val.Pos, ProblemValue, "%s %s is not a Harness identifier (want ^[a-zA-Z_][0-9a-zA-Z_]{0,127}$: no '-' or '.')", v.key, quote(v.val.V))
 		}
 	}
 	for _, v := range []struct {
@@ -123,7 +123,7 @@ func (d *decoder) checkValues(f *File) {
 	}{{"harness.k8s-connector", h.K8sConnector}, {"harness.docker-connector", h.DockerConnector},
 		{"harness.docker-username-secret", h.DockerUsername}, {"harness.docker-password-secret", h.DockerPassword}} {
 		if v.val.Set && !harnessRef.MatchString(v.val.V) {
-			d.problemAt(v.val.Pos, ProblemValue, "%s %q is not a Harness reference (want an identifier, optionally prefixed with account. or org.)", v.key, v.val.V)
+			d.problemAt(v.val.Pos, ProblemValue, "%s %s is not a Harness reference (want an identifier, optionally prefixed with account. or org.)", v.key, quote(v.val.V))
 		}
 	}
 	if v := h.MaxConcurrency; v.Set && v.V < 1 {
@@ -134,7 +134,7 @@ func (d *decoder) checkValues(f *File) {
 		val Value[string]
 	}{{"build.go-template.sha256", f.Build.GoTemplate.SHA256}, {"build.docker-cli.sha256", f.Build.DockerCLI.SHA256}} {
 		if dl.val.Set && !sha256Hex.MatchString(dl.val.V) {
-			d.problemAt(dl.val.Pos, ProblemValue, "%s must be 64 lower-case hexadecimal digits, found %q", dl.key, dl.val.V)
+			d.problemAt(dl.val.Pos, ProblemValue, "%s must be 64 lower-case hexadecimal digits, found %s", dl.key, quote(dl.val.V))
 		}
 	}
 }
