@@ -17,6 +17,10 @@ type Report struct {
 	// Skipped says which checks did not run and why, e.g.
 	// "serverless-engine: npm is not on PATH".
 	Skipped []string
+	// Warnings are what reading the images passed over or could not read
+	// (an entry escaping the layer root, an ELF file without facts), each
+	// naming its image, in the order of the file.
+	Warnings []string
 }
 
 // PairResult is the verdict on one pair, with the findings that decided it

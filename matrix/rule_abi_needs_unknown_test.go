@@ -88,3 +88,21 @@ func TestNeedsUnknown(t *testing.T) {
 		})
 	}
 }
+
+// What reading an image passed over reaches the report, naming the image.
+func TestValidateReportsImageWarnings(t *testing.T) {
+	m := newMatrix(t)
+	nodejs := buildImage(t, amazonLinux(t, "al2023"), append(nodeFiles(t, "node20", "libssl.so.3", "libcrypto.so.3")[1:], strippedNode(t, "node20", true)))
+	ref := m.image(nodejs)
+	m.pair("p", m.image(al2023Runtime(t)), ref)
+	r := m.validate(ValidateOptions{})
+	found := false
+	for _, w := range r.Warnings {
+		if strings.Contains(w, ref) && strings.Contains(w, "/var/lang/bin/node") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("Validate(...).Warnings = %q, want one naming %s and /var/lang/bin/node", r.Warnings, ref)
+	}
+}

@@ -43,7 +43,7 @@ func Validate(ctx context.Context, f *File, in ImageReader, opts ValidateOptions
 	if err != nil {
 		return nil, err
 	}
-	r := &Report{File: f.Path}
+	r := &Report{File: f.Path, Warnings: imageWarnings(f, images)}
 	engines := lookupEngines(ctx, f, opts.Engines, r)
 	for _, p := range f.Pairs {
 		res, err := judge(f, p, images, engines)
@@ -97,6 +97,26 @@ func inspectImages(ctx context.Context, f *File, in ImageReader) (map[string]ins
 		return nil, errors.Join(fatal...)
 	}
 	return out, nil
+}
+
+// imageWarnings lists the warnings of every image read, each once, naming
+// the image, in the order the images appear in f.
+func imageWarnings(f *File, images map[string]inspected) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range f.Pairs {
+		for _, img := range []Image{p.Runtime, p.NodeJS} {
+			in := images[img.V]
+			if seen[img.V] || in.img == nil || in.img.Facts == nil {
+				continue
+			}
+			seen[img.V] = true
+			for _, w := range in.img.Facts.Warnings {
+				out = append(out, fmt.Sprintf("image %q: %s", img.V, w))
+			}
+		}
+	}
+	return out
 }
 
 // lookupEngines asks engines.node of every Serverless version of f. The

@@ -106,10 +106,13 @@ func toJUnit(r *matrix.Report) JUnitSuites {
 		}
 		suite.Cases = append(suite.Cases, c)
 	}
-	if len(r.Skipped) > 0 {
+	if len(r.Skipped)+len(r.Warnings) > 0 {
 		var out strings.Builder
 		for _, s := range r.Skipped {
 			out.WriteString("skipped: " + printable(s) + "\n")
+		}
+		for _, w := range r.Warnings {
+			out.WriteString("warning: " + printable(w) + "\n")
 		}
 		suite.SystemOut = &JUnitOutput{Text: out.String()}
 	}

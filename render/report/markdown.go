@@ -50,6 +50,12 @@ func WriteMarkdown(w io.Writer, r *matrix.Report) error {
 				fmt.Fprintf(b, "- %s\n", mdText(s))
 			}
 		}
+		if len(r.Warnings) > 0 {
+			b.WriteString("\n### Warnings from reading the images\n\n")
+			for _, w := range r.Warnings {
+				fmt.Fprintf(b, "- %s\n", mdText(w))
+			}
+		}
 		return nil
 	})
 }

@@ -67,7 +67,7 @@ func toSARIF(r *matrix.Report, version string) *sarif.Report {
 			res.WithProperties(props)
 		}
 	}
-	run.AddInvocation(skippedInvocation(run, r.Skipped))
+	run.AddInvocation(skippedInvocation(run, r.Skipped, r.Warnings))
 	return sarif.NewReport().AddRun(run)
 }
 
@@ -75,7 +75,7 @@ func toSARIF(r *matrix.Report, version string) *sarif.Report {
 // check that did not run is a warning notification (its results may be
 // missing), associated with the check's rule when the note starts with a
 // rule id ("serverless-engine: …").
-func skippedInvocation(run *sarif.Run, skipped []string) *sarif.Invocation {
+func skippedInvocation(run *sarif.Run, skipped, warnings []string) *sarif.Invocation {
 	inv := sarif.NewInvocation().WithExecutionSuccessful(true)
 	for _, s := range skipped {
 		n := sarif.NewNotification().WithLevel(sarif.LevelWarning).WithMessage(sarif.NewTextMessage(s))
@@ -85,6 +85,9 @@ func skippedInvocation(run *sarif.Run, skipped []string) *sarif.Invocation {
 			}
 		}
 		inv.AddToolExecutionNotification(n)
+	}
+	for _, w := range warnings {
+		inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel(sarif.LevelWarning).WithMessage(sarif.NewTextMessage(w)))
 	}
 	return inv
 }

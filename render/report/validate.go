@@ -50,11 +50,14 @@ func WriteValidateTable(w io.Writer, r *matrix.Report) error {
 				}
 			}
 		}
-		if len(r.Skipped) > 0 {
+		if len(r.Skipped)+len(r.Warnings) > 0 {
 			b.WriteByte('\n')
 		}
 		for _, s := range r.Skipped {
 			fmt.Fprintf(b, "note: %s\n", printable(s))
+		}
+		for _, w := range r.Warnings {
+			fmt.Fprintf(b, "warning: %s\n", printable(w))
 		}
 		fmt.Fprintf(b, "\n%s\n", VerdictSummary(r))
 		return nil

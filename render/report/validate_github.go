@@ -10,8 +10,8 @@ import (
 
 // WriteValidateGitHub writes the result of validate as GitHub Actions
 // workflow commands: one annotation per finding, on the finding's line of
-// matrix.yaml (a pair rule's finding points at the pair), and one ::notice
-// per skipped check.
+// matrix.yaml (a pair rule's finding points at the pair), one ::notice
+// per skipped check and one ::warning per warning of the images read.
 func WriteValidateGitHub(w io.Writer, r *matrix.Report) error {
 	return writeOnce(w, "GitHub workflow commands", func(b *bytes.Buffer) error {
 		for _, f := range r.Findings() {
@@ -19,6 +19,9 @@ func WriteValidateGitHub(w io.Writer, r *matrix.Report) error {
 		}
 		for _, s := range r.Skipped {
 			fmt.Fprintf(b, "::notice title=%s::%s\n", escapeProperty("skipped check"), escapeData(s))
+		}
+		for _, w := range r.Warnings {
+			fmt.Fprintf(b, "::warning title=%s::%s\n", escapeProperty("image read with warnings"), escapeData(w))
 		}
 		return nil
 	})

@@ -22,10 +22,11 @@ import (
 //	    "findings": [{"rule", "severity", "message", "file", "line", "column", "evidence": {…}}],
 //	    "summary": {"runtime_os", "nodejs_os", "runtime_libstdcxx", …}
 //	  }],
-//	  "skipped": ["serverless-engine: npm is not on PATH"]
+//	  "skipped": ["serverless-engine: npm is not on PATH"],
+//	  "warnings": ["image \"…\": entry \"../x\" escapes the layer root; ignored"]
 //	}
 //
-// "pairs", "findings" and "skipped" are arrays, never null; every key of
+// "pairs", "findings", "skipped" and "warnings" are arrays, never null; every key of
 // "summary" is present, an empty string meaning unknown.
 type ValidateJSON struct {
 	File         string     `json:"file"`
@@ -33,6 +34,7 @@ type ValidateJSON struct {
 	Incompatible int        `json:"incompatible"`
 	Pairs        []PairJSON `json:"pairs"`
 	Skipped      []string   `json:"skipped"`
+	Warnings     []string   `json:"warnings"`
 }
 
 // PairJSON is the JSON form of the verdict on one pair. Runtime and NodeJS
@@ -63,9 +65,10 @@ type SummaryJSON struct {
 
 // toValidateJSON converts a report to its JSON form.
 func toValidateJSON(r *matrix.Report) ValidateJSON {
-	out := ValidateJSON{File: r.File, Pairs: []PairJSON{}, Skipped: []string{}}
+	out := ValidateJSON{File: r.File, Pairs: []PairJSON{}, Skipped: []string{}, Warnings: []string{}}
 	out.Compatible, out.Incompatible = r.Counts()
 	out.Skipped = append(out.Skipped, r.Skipped...)
+	out.Warnings = append(out.Warnings, r.Warnings...)
 	for _, p := range r.Pairs {
 		pj := PairJSON{
 			ID: p.Pair.ID.V, Runtime: p.Pair.Runtime.V, NodeJS: p.Pair.NodeJS.V,

@@ -229,3 +229,41 @@ func TestWriteValidateJSONValues(t *testing.T) {
 		t.Errorf("WriteValidateJSON(...) counts = %d, %d, want 1, 1", got.Compatible, got.Incompatible)
 	}
 }
+
+// Every validate format says what reading the images passed over: a scan
+// warning is never seen only by inspect.
+func TestWarningsInEveryFormat(t *testing.T) {
+	r := testReport()
+	const warning = `image "oci:demo/x": entry "../../etc/passwd" escapes the layer root; ignored`
+	r.Warnings = []string{warning}
+	for _, f := range ValidateFormats() {
+		t.Run(string(f), func(t *testing.T) {
+			write, err := ValidateWriter(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b bytes.Buffer
+			if err := write(&b, r, Options{Version: "test"}); err != nil {
+				t.Fatalf("%s writer = %v", f, err)
+			}
+			out := b.String()
+			if f == JSON || f == SARIF {
+				// The warning is a JSON string there: compare it decoded.
+				var v any
+				if err := json.Unmarshal(b.Bytes(), &v); err != nil {
+					t.Fatalf("%s output does not parse: %v", f, err)
+				}
+				enc, _ := json.Marshal(warning)
+				if !strings.Contains(out, strings.Trim(string(enc), `"`)) {
+					t.Errorf("%s output does not hold the warning %q:\n%s", f, warning, out)
+				}
+				return
+			}
+			for _, part := range []string{"oci:demo/x", "escapes the layer root"} {
+				if !strings.Contains(out, part) {
+					t.Errorf("%s output does not hold the warning's %q:\n%s", f, part, out)
+				}
+			}
+		})
+	}
+}
