@@ -159,15 +159,15 @@ func osRelease(t *fstree.Tree, layerOf func(*fstree.Node) string) (*OSRelease, s
 		if n.Entry.Kind != layer.File || n.Entry.Data == nil && n.Entry.Size > 0 {
 			return nil, fmt.Sprintf("no os-release: %q is not a readable text file", real)
 		}
-		kv := ParseOSRelease(n.Entry.Data)
+		kv := parseOSRelease(n.Entry.Data)
 		return &OSRelease{ID: kv["ID"], VersionID: kv["VERSION_ID"], PrettyName: kv["PRETTY_NAME"], Path: real, Layer: layerOf(n)}, ""
 	}
 	return nil, ""
 }
 
-// ParseOSRelease parses os-release contents: KEY=value lines, values
+// parseOSRelease parses os-release contents: KEY=value lines, values
 // optionally in single or double quotes, comments ignored.
-func ParseOSRelease(data []byte) map[string]string {
+func parseOSRelease(data []byte) map[string]string {
 	kv := map[string]string{}
 	for _, line := range strings.Split(string(data), "\n") {
 		line = strings.TrimSpace(line)
@@ -203,7 +203,7 @@ func libstdcxx(t *fstree.Tree, ld *ldso.Loader, dirs []string, layerOf func(*fst
 	if !ok {
 		return nil
 	}
-	l := &Libstdcxx{Link: lib.Link, Path: lib.Path, Version: SharedLibVersion(lib.Path, "libstdc++.so."), Layer: layerOf(lib.Node), Files: []string{}}
+	l := &Libstdcxx{Link: lib.Link, Path: lib.Path, Version: sharedLibVersion(lib.Path, "libstdc++.so."), Layer: layerOf(lib.Node), Files: []string{}}
 	if e := lib.ELF; e != nil {
 		l.MaxGLIBCXX = strings.TrimPrefix(elfabi.Max(e.Defines, "GLIBCXX_"), "GLIBCXX_")
 		l.MaxCXXABI = strings.TrimPrefix(elfabi.Max(e.Defines, "CXXABI_"), "CXXABI_")
@@ -233,10 +233,10 @@ func libstdcxx(t *fstree.Tree, ld *ldso.Loader, dirs []string, layerOf func(*fst
 	return l
 }
 
-// SharedLibVersion returns the version in a library's file name after
+// sharedLibVersion returns the version in a library's file name after
 // prefix: "/usr/lib64/libstdc++.so.6.0.29" with prefix "libstdc++.so."
 // gives "6.0.29".
-func SharedLibVersion(p, prefix string) string {
+func sharedLibVersion(p, prefix string) string {
 	v, ok := strings.CutPrefix(path.Base(p), prefix)
 	if !ok {
 		return ""
@@ -268,7 +268,7 @@ func nodeFacts(t *fstree.Tree, layerOf func(*fstree.Node) string) *Node {
 	if nd.Version == "" {
 		// A build without its release string still installs its headers.
 		if _, h, err := t.Resolve(recipe.NodeVersionHeader); err == nil && h.Entry.Data != nil {
-			nd.Version = ParseNodeVersionHeader(h.Entry.Data)
+			nd.Version = parseNodeVersionHeader(h.Entry.Data)
 		}
 	}
 	if e := n.Entry.ELF; e != nil {
@@ -287,9 +287,9 @@ func nodeFacts(t *fstree.Tree, layerOf func(*fstree.Node) string) *Node {
 	return nd
 }
 
-// ParseNodeVersionHeader reads NODE_MAJOR_VERSION, NODE_MINOR_VERSION and
+// parseNodeVersionHeader reads NODE_MAJOR_VERSION, NODE_MINOR_VERSION and
 // NODE_PATCH_VERSION from node_version.h: "v20.18.1", or "" when one is missing.
-func ParseNodeVersionHeader(data []byte) string {
+func parseNodeVersionHeader(data []byte) string {
 	v := map[string]string{}
 	for _, line := range strings.Split(string(data), "\n") {
 		f := strings.Fields(line)

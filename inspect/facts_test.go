@@ -14,8 +14,8 @@ func TestParseNodeVersionHeader(t *testing.T) {
 		{"empty", "", ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := ParseNodeVersionHeader([]byte(tt.in)); got != tt.want {
-				t.Errorf("ParseNodeVersionHeader(%q) = %q, want %q", tt.in, got, tt.want)
+			if got := parseNodeVersionHeader([]byte(tt.in)); got != tt.want {
+				t.Errorf("parseNodeVersionHeader(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
 	}

@@ -38,10 +38,10 @@ type Built struct {
 	copies []recipe.Copy
 }
 
-// SimulateBuild simulates the recipe r on the inspected images, given by
+// simulateBuild simulates the recipe r on the inspected images, given by
 // role; the copies from a role without an image are left out. It never
 // changes the images' trees.
-func SimulateBuild(r *recipe.Recipe, images map[recipe.Role]*inspect.Image) (*Built, error) {
+func simulateBuild(r *recipe.Recipe, images map[recipe.Role]*inspect.Image) (*Built, error) {
 	runtime := images[recipe.Runtime]
 	b := &Built{
 		Recipe:    r,

@@ -12,7 +12,7 @@ import (
 	"github.com/sammatrix/sammatrix/matrix/recipe"
 )
 
-// SimulateBuild does what the Dockerfile does: COPY --from=nodejs of
+// simulateBuild does what the Dockerfile does: COPY --from=nodejs of
 // /var/lang and /opt (directories merge, files replace), then ENV PATH.
 func TestSimulateBuild(t *testing.T) {
 	runtime := inspectImage(t, configure(t, buildImage(t,
@@ -33,7 +33,7 @@ func TestSimulateBuild(t *testing.T) {
 	}))
 	b, err := simulate(runtime, nodejs)
 	if err != nil {
-		t.Fatalf("SimulateBuild(...): %v", err)
+		t.Fatalf("simulateBuild(...): %v", err)
 	}
 
 	// Both sides' files are there; the copied ones come from the Node.js image.
@@ -96,10 +96,10 @@ func TestSimulateBuild(t *testing.T) {
 
 	// The inspected images are left alone.
 	if _, ok := runtime.Tree.Lookup("/var/lang/bin/node"); ok {
-		t.Error("SimulateBuild changed the runtime image's tree: it has /var/lang/bin/node")
+		t.Error("simulateBuild changed the runtime image's tree: it has /var/lang/bin/node")
 	}
 	if got := runtime.Facts.Env["PATH"]; got != "/usr/bin:/bin" {
-		t.Errorf("SimulateBuild changed the runtime image's facts: PATH = %q", got)
+		t.Errorf("simulateBuild changed the runtime image's facts: PATH = %q", got)
 	}
 }
 
@@ -122,10 +122,10 @@ func TestSimulateBuildMissing(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			b, err := simulate(runtime, inspectImage(t, buildImage(t, tt.files)))
 			if err != nil {
-				t.Fatalf("SimulateBuild(...): %v", err)
+				t.Fatalf("simulateBuild(...): %v", err)
 			}
 			if !slices.Equal(b.Missing, tt.want) {
-				t.Errorf("SimulateBuild(...).Missing = %q, want %q", b.Missing, tt.want)
+				t.Errorf("simulateBuild(...).Missing = %q, want %q", b.Missing, tt.want)
 			}
 			if _, ok := b.Tree.Lookup(recipe.NodePath); ok != !slices.Contains(tt.want, "/var/lang") {
 				t.Errorf("built image has node: %v, want %v", ok, !slices.Contains(tt.want, "/var/lang"))
@@ -148,9 +148,9 @@ func TestSimulateBuildFollowsRecipe(t *testing.T) {
 		Copies: []recipe.Copy{{From: recipe.NodeJS, Src: "/var/lang", Dst: "/usr/local/node"}},
 		Env:    []recipe.Env{{Name: "PATH", Value: "${PATH}:/usr/local/node/bin"}, {Name: "EXTRA", Value: "1"}},
 	}
-	b, err := SimulateBuild(r, map[recipe.Role]*inspect.Image{recipe.Runtime: runtime, recipe.NodeJS: nodejs})
+	b, err := simulateBuild(r, map[recipe.Role]*inspect.Image{recipe.Runtime: runtime, recipe.NodeJS: nodejs})
 	if err != nil {
-		t.Fatalf("SimulateBuild(custom recipe): %v", err)
+		t.Fatalf("simulateBuild(custom recipe): %v", err)
 	}
 	for p, want := range map[string]bool{
 		"/usr/local/node/bin/node": true,
@@ -160,10 +160,10 @@ func TestSimulateBuildFollowsRecipe(t *testing.T) {
 	} {
 		n, ok := b.Tree.Lookup(p)
 		if ok != want {
-			t.Errorf("SimulateBuild(custom recipe): %s present = %v, want %v", p, ok, want)
+			t.Errorf("simulateBuild(custom recipe): %s present = %v, want %v", p, ok, want)
 		}
 		if ok && b.FromNodeJS(n) != strings.HasPrefix(p, "/usr/local/node") {
-			t.Errorf("SimulateBuild(custom recipe): FromNodeJS(%s) = %v", p, b.FromNodeJS(n))
+			t.Errorf("simulateBuild(custom recipe): FromNodeJS(%s) = %v", p, b.FromNodeJS(n))
 		}
 	}
 	if n, ok := b.Tree.Lookup("/usr/local/node/bin/node"); ok {
@@ -172,14 +172,14 @@ func TestSimulateBuildFollowsRecipe(t *testing.T) {
 		}
 	}
 	if got := b.Env["PATH"]; got != "/usr/bin:/usr/local/node/bin" {
-		t.Errorf("SimulateBuild(custom recipe).Env[PATH] = %q, want /usr/bin:/usr/local/node/bin", got)
+		t.Errorf("simulateBuild(custom recipe).Env[PATH] = %q, want /usr/bin:/usr/local/node/bin", got)
 	}
 	if got := b.Env["EXTRA"]; got != "1" {
-		t.Errorf("SimulateBuild(custom recipe).Env[EXTRA] = %q, want 1", got)
+		t.Errorf("simulateBuild(custom recipe).Env[EXTRA] = %q, want 1", got)
 	}
 }
 
 // simulate builds a pair by the default recipe.
 func simulate(runtime, nodejs *inspect.Image) (*Built, error) {
-	return SimulateBuild(recipe.Default, map[recipe.Role]*inspect.Image{recipe.Runtime: runtime, recipe.NodeJS: nodejs})
+	return simulateBuild(recipe.Default, map[recipe.Role]*inspect.Image{recipe.Runtime: runtime, recipe.NodeJS: nodejs})
 }

@@ -321,7 +321,7 @@ func checkPair(t *testing.T, runtime, nodejs v1.Image) *check {
 	rt, nj := inspectImage(t, runtime), inspectImage(t, nodejs)
 	b, err := simulate(rt, nj)
 	if err != nil {
-		t.Fatalf("SimulateBuild(...): %v", err)
+		t.Fatalf("simulateBuild(...): %v", err)
 	}
 	image := func(img *inspect.Image) Image {
 		return Image{Value: Value[string]{V: img.Ref.String(), Set: true}, Ref: img.Ref}

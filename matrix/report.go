@@ -1,7 +1,5 @@
 package matrix
 
-import "github.com/sammatrix/sammatrix/inspect"
-
 // Verdicts of a pair.
 const (
 	Compatible   = "compatible"
@@ -70,10 +68,4 @@ func (r *Report) Counts() (compatible, incompatible int) {
 		}
 	}
 	return compatible, incompatible
-}
-
-// Images are the two inspected images of a pair (either may be nil when it
-// could not be read).
-type Images struct {
-	Runtime, NodeJS *inspect.Image
 }

@@ -163,7 +163,7 @@ func judge(f *File, p Pair, images map[string]inspected, engines map[string]stri
 		*side.img = in.img
 	}
 	if c.runtime != nil && c.nodejs != nil {
-		b, err := SimulateBuild(recipe.Default, map[recipe.Role]*inspect.Image{recipe.Runtime: c.runtime, recipe.NodeJS: c.nodejs})
+		b, err := simulateBuild(recipe.Default, map[recipe.Role]*inspect.Image{recipe.Runtime: c.runtime, recipe.NodeJS: c.nodejs})
 		if err != nil {
 			return PairResult{}, fmt.Errorf("pair %q: %w", p.ID.V, err)
 		}
