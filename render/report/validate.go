@@ -18,14 +18,15 @@ import (
 const unknown = "?"
 
 // WriteValidateTable writes the result of validate for people: a table with
-// one row per pair (verdict, OS, libstdc++, GLIBCXX and GLIBC versions), the
+// one row per pair (verdict; OS and libstdc++ of the runtime / the Node.js
+// image; GLIBCXX and GLIBC versions node needs / the built image has), the
 // findings of each pair with their evidence, the skipped checks as "note:"
 // lines, and a summary line such as "9 compatible, 3 incompatible".
 func WriteValidateTable(w io.Writer, r *matrix.Report) error {
 	return writeOnce(w, "validate table", func(b *bytes.Buffer) error {
 		if len(r.Pairs) > 0 {
 			t := tablewriter.NewTable(b, tablewriter.WithRowAutoWrap(tw.WrapNone), tablewriter.WithHeaderAutoFormat(tw.Off))
-			t.Header("PAIR", "VERDICT", "OS", "LIBSTDC++", "GLIBCXX", "GLIBC")
+			t.Header("PAIR", "VERDICT", "OS RUNTIME / NODE", "LIBSTDC++ RUNTIME / NODE", "GLIBCXX NEED / HAVE", "GLIBC NEED / HAVE")
 			for _, p := range r.Pairs {
 				s := p.Summary
 				if err := t.Append(printable(p.Pair.ID.V), printable(p.Verdict),
