@@ -163,3 +163,31 @@ policy:
 		t.Errorf("Lint = %v, want two warnings of ref-incomplete and none of ref-not-official", got)
 	}
 }
+
+// A reference two pairs share through an alias is reported once, at the
+// anchor, not once per pair.
+func TestLintSharedReferenceOnce(t *testing.T) {
+	src := `version: 1
+plugin: {version: 1.1.2, base-image: harness/serverless-plugin:1.1.0-beta-base-image}
+target-repo: docker.io/acme/serverless-plugin
+serverless: ["3.39.0"]
+pairs:
+  - runtime: public.ecr.aws/sam/build-python3.12:1.143.0-20250822194415-x86_64
+    nodejs: &node public.ecr.aws/sam/build-nodejs20.x:latest
+  - runtime: public.ecr.aws/sam/build-java21:1.143.0-20250822194415-x86_64
+    nodejs: *node
+`
+	f, fs := Parse("matrix.yaml", []byte(src))
+	if HasSchemaErrors(fs) {
+		t.Fatalf("Parse(...) = %v", fs)
+	}
+	var incomplete []Finding
+	for _, fd := range Lint(f) {
+		if fd.Rule == RuleRefIncomplete {
+			incomplete = append(incomplete, fd)
+		}
+	}
+	if len(incomplete) != 1 || incomplete[0].Pos.Line != 7 {
+		t.Errorf("Lint(shared nodejs: latest) %s findings = %v, want one at line 7", RuleRefIncomplete, incomplete)
+	}
+}
