@@ -32,6 +32,8 @@ type Inspector struct {
 	layers map[v1.Hash]*layerCall
 
 	blobs, scanned, hits atomic.Int64
+
+	warnings []string
 }
 
 // layerCall is one layer's index, computed once and shared by every image
@@ -78,7 +80,10 @@ type Layer struct {
 	MediaType string  `json:"media_type"`
 }
 
-// New returns an Inspector with opts.
+// New returns an Inspector with opts. A cache directory that cannot be
+// used (it cannot be created or written, or another local user could write
+// into it) does not stop it: the Inspector runs without a cache and says
+// why in Warnings.
 func New(opts Options) (*Inspector, error) {
 	opts = opts.withDefaults()
 	in := &Inspector{
@@ -90,12 +95,21 @@ func New(opts Options) (*Inspector, error) {
 	if opts.CacheDir != "" {
 		c, err := cache.Open(opts.CacheDir)
 		if err != nil {
-			return nil, err
+			in.warnings = append(in.warnings, fmt.Sprintf("running without a cache: %v", err))
+		} else {
+			in.cache = c
 		}
-		in.cache = c
 	}
 	return in, nil
 }
+
+// Warnings returns what the Inspector could not do as asked but worked
+// around, e.g. a cache directory it would not use.
+func (in *Inspector) Warnings() []string { return in.warnings }
+
+// Cache returns the cache the Inspector reads and writes, nil when it runs
+// without one.
+func (in *Inspector) Cache() *cache.Cache { return in.cache }
 
 // Stats returns what the Inspector did so far.
 func (in *Inspector) Stats() Stats {
@@ -175,9 +189,13 @@ func (in *Inspector) config(ref Reference, img v1.Image, d v1.Hash) (*v1.ConfigF
 	key := d.Algorithm + "-" + d.Hex
 	if in.cache != nil {
 		if raw, ok := in.cache.Get("configs", key); ok {
-			if cfg, err := v1.ParseConfigFile(bytes.NewReader(raw)); err == nil {
-				in.hits.Add(1)
-				return cfg, nil
+			// The key is the config's digest: an entry that does not hash
+			// to it is not this config, whatever put it there.
+			if got, _, err := v1.SHA256(bytes.NewReader(raw)); err == nil && got == d {
+				if cfg, err := v1.ParseConfigFile(bytes.NewReader(raw)); err == nil {
+					in.hits.Add(1)
+					return cfg, nil
+				}
 			}
 		}
 	}
