@@ -360,7 +360,14 @@ func (in *Inspector) indexLayer(ctx context.Context, ref Reference, img v1.Image
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	layerErr := func(err error) error { return &LayerError{Image: ref.String(), Layer: d.Digest.String(), Err: err} }
+	layerErr := func(err error) error {
+		// A registry that stops answering is not a broken layer.
+		var te *TimeoutError
+		if errors.As(err, &te) {
+			return &RegistryError{Registry: te.Host, Err: fmt.Errorf("reading layer %s of %q: %w", short(d.Digest), ref, te)}
+		}
+		return &LayerError{Image: ref.String(), Layer: d.Digest.String(), Err: err}
+	}
 	l, err := img.LayerByDigest(d.Digest)
 	if err != nil {
 		return nil, layerErr(err)
