@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -17,6 +18,7 @@ type imageFlags struct {
 	cacheDir   string
 	noCache    bool
 	jobs       int
+	timeout    time.Duration
 	platform   string
 	noProgress bool
 	quiet      bool
@@ -30,6 +32,7 @@ func (f *imageFlags) register(c *cobra.Command) {
 	fl.StringVar(&f.cacheDir, "cache-dir", inspect.DefaultCacheDir(), "directory of the per-layer cache")
 	fl.BoolVar(&f.noCache, "no-cache", false, "neither read nor write the cache")
 	fl.IntVar(&f.jobs, "jobs", 0, "layers fetched and scanned at once (default the number of CPUs)")
+	fl.DurationVar(&f.timeout, "timeout", inspect.DefaultTimeout, "longest wait on a registry for a connection, response headers or the next bytes of a blob")
 	fl.StringVar(&f.platform, "platform", inspect.DefaultPlatform, "platform an image index resolves to")
 	fl.BoolVar(&f.noProgress, "no-progress", false, "print no progress, even on a terminal")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the result")
@@ -63,8 +66,9 @@ func (f *imageFlags) options(c *cobra.Command) (o inspect.Options, done func(), 
 	return o, done, nil
 }
 
-// inspector returns an Inspector configured by the flags; done clears the
-// progress line and must be called when the reading is over.
+// inspector returns an Inspector configured by the flags, after printing
+// its warnings; done clears the progress line and must be called when the
+// reading is over.
 func (f *imageFlags) inspector(c *cobra.Command) (in *inspect.Inspector, opts inspect.Options, done func(), err error) {
 	opts, done, err = f.options(c)
 	if err != nil {
@@ -75,13 +79,19 @@ func (f *imageFlags) inspector(c *cobra.Command) (in *inspect.Inspector, opts in
 		done()
 		return nil, opts, func() {}, failure(err)
 	}
+	for _, w := range in.Warnings() {
+		fmt.Fprintf(c.ErrOrStderr(), "sammatrix: warning: %s\n", w)
+	}
 	return in, opts, done, nil
 }
 
 func (f *imageFlags) inspectOptions() (inspect.Options, error) {
-	o := inspect.Options{Jobs: f.jobs, Insecure: f.insecure}
+	o := inspect.Options{Jobs: f.jobs, Insecure: f.insecure, Timeout: f.timeout}
 	if f.jobs < 0 {
 		return o, usageError("--jobs must be at least 1, found %d", f.jobs)
+	}
+	if f.timeout <= 0 {
+		return o, usageError("--timeout must be positive, found %s", f.timeout)
 	}
 	p, err := inspect.ParsePlatform(f.platform)
 	if err != nil {
