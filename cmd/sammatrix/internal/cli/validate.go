@@ -16,6 +16,8 @@ import (
 // DefaultNPM is the npm command the serverless-engine rule asks.
 const DefaultNPM = "npm"
 
+var _ matrix.Store = (*cache.Cache)(nil)
+
 // validateFormats are the output formats of validate.
 var validateFormats = []string{"table", "json", "github", "junit", "markdown", "sarif"}
 
@@ -71,13 +73,15 @@ func runValidate(c *cobra.Command, o *validateOptions) error {
 		}
 		return silent(ExitUsage)
 	}
-	in, opts, done, err := o.inspector(c)
+	in, _, done, err := o.inspector(c)
 	if err != nil {
 		return err
 	}
-	var npmCache *cache.Cache
-	if opts.CacheDir != "" {
-		npmCache, _ = cache.Open(opts.CacheDir)
+	// npm's answers go where the layers go, and nowhere when the
+	// inspector refused the cache directory.
+	var npmCache matrix.Store
+	if c := in.Cache(); c != nil {
+		npmCache = c
 	}
 	r, err := matrix.Validate(c.Context(), f, in, matrix.ValidateOptions{Engines: matrix.NPMEngines(o.npm, npmCache)})
 	done()
