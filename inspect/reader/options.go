@@ -23,6 +23,12 @@ const (
 	DefaultBackoff = 500 * time.Millisecond
 )
 
+// DefaultTimeout bounds each wait on a registry: for a connection, a TLS
+// handshake, response headers, and the next bytes of a response body. It
+// bounds a stall, not a whole download: a large layer that keeps coming
+// takes as long as it takes.
+const DefaultTimeout = 30 * time.Second
+
 // Options configure an Inspector. The zero value reads linux/amd64 images
 // anonymously or with the docker config's credentials, with one job per CPU
 // and no cache.
@@ -37,7 +43,12 @@ type Options struct {
 	// Insecure lists registry hosts reached over plain HTTP.
 	Insecure []string
 	// Transport carries registry requests; nil means http.DefaultTransport.
+	// Either way, each wait is bounded by Timeout.
 	Transport http.RoundTripper
+	// Timeout bounds each wait on a registry (see DefaultTimeout); zero
+	// means DefaultTimeout. A wait that exceeds it fails the request with
+	// a *TimeoutError inside a *RegistryError; it is not retried.
+	Timeout time.Duration
 	// CacheDir holds per-layer indexes and image configs; "" disables the cache.
 	CacheDir string
 	// Jobs is how many layers are fetched and scanned at once; 0 means the number of CPUs.
@@ -108,5 +119,9 @@ func (o Options) withDefaults() Options {
 	if o.Jobs <= 0 {
 		o.Jobs = runtime.NumCPU()
 	}
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	o.Transport = newTimeoutTransport(o.Transport, o.Timeout)
 	return o
 }

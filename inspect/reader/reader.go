@@ -35,6 +35,8 @@ type Inspector struct {
 	layers map[v1.Hash]*layerCall
 
 	blobs, scanned, hits atomic.Int64
+
+	warnings []string
 }
 
 // layerCall is one layer's index, computed once and shared by every image
@@ -59,7 +61,10 @@ type Stats struct {
 	CacheHits int64
 }
 
-// New returns an Inspector with opts.
+// New returns an Inspector with opts. A cache directory that cannot be
+// used (it cannot be created or written, or another local user could write
+// into it) does not stop it: the Inspector runs without a cache and says
+// why in Warnings.
 func New(opts Options) (*Inspector, error) {
 	opts = opts.withDefaults()
 	in := &Inspector{
@@ -71,12 +76,21 @@ func New(opts Options) (*Inspector, error) {
 	if opts.CacheDir != "" {
 		c, err := cache.Open(opts.CacheDir)
 		if err != nil {
-			return nil, err
+			in.warnings = append(in.warnings, fmt.Sprintf("running without a cache: %v", err))
+		} else {
+			in.cache = c
 		}
-		in.cache = c
 	}
 	return in, nil
 }
+
+// Warnings returns what the Inspector could not do as asked but worked
+// around, e.g. a cache directory it would not use.
+func (in *Inspector) Warnings() []string { return in.warnings }
+
+// Cache returns the cache the Inspector reads and writes, nil when it runs
+// without one.
+func (in *Inspector) Cache() *cache.Cache { return in.cache }
 
 // Stats returns what the Inspector did so far.
 func (in *Inspector) Stats() Stats {
@@ -156,9 +170,13 @@ func (in *Inspector) config(ref imageref.Reference, img v1.Image, d v1.Hash) (*v
 	key := d.Algorithm + "-" + d.Hex
 	if in.cache != nil {
 		if raw, ok := in.cache.Get("configs", key); ok {
-			if cfg, err := v1.ParseConfigFile(bytes.NewReader(raw)); err == nil {
-				in.hits.Add(1)
-				return cfg, nil
+			// The key is the config's digest: an entry that does not hash
+			// to it is not this config, whatever put it there.
+			if got, _, err := v1.SHA256(bytes.NewReader(raw)); err == nil && got == d {
+				if cfg, err := v1.ParseConfigFile(bytes.NewReader(raw)); err == nil {
+					in.hits.Add(1)
+					return cfg, nil
+				}
 			}
 		}
 	}
@@ -323,7 +341,14 @@ func (in *Inspector) indexLayer(ctx context.Context, ref imageref.Reference, img
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	layerErr := func(err error) error { return &LayerError{Image: ref.String(), Layer: d.Digest.String(), Err: err} }
+	layerErr := func(err error) error {
+		// A registry that stops answering is not a broken layer.
+		var te *TimeoutError
+		if errors.As(err, &te) {
+			return &RegistryError{Registry: te.Host, Err: fmt.Errorf("reading layer %s of %q: %w", short(d.Digest), ref, te)}
+		}
+		return &LayerError{Image: ref.String(), Layer: d.Digest.String(), Err: err}
+	}
 	l, err := img.LayerByDigest(d.Digest)
 	if err != nil {
 		return nil, layerErr(err)

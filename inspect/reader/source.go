@@ -78,11 +78,22 @@ func (in *Inspector) remoteOptions(ctx context.Context) []remote.Option {
 		remote.WithRetryBackoff(remote.Backoff{Duration: DefaultBackoff, Factor: 2, Jitter: 0.1, Steps: DefaultRetries}),
 		remote.WithRetryStatusCodes(retryCodes...),
 		remote.WithUserAgent("sammatrix"),
-	}
-	if in.opts.Transport != nil {
-		opts = append(opts, remote.WithTransport(in.opts.Transport))
+		remote.WithTransport(in.opts.Transport),
 	}
 	return opts
+}
+
+// classifyRegistry is classifyRemote, except that a request that timed out
+// is a *RegistryError naming what did not come in time.
+func classifyRegistry(registry, ref string, err error) error {
+	if te := lastTimeout(err); te != nil {
+		if te.Host != registry {
+			// A redirect, e.g. to the storage that serves the blobs.
+			return &RegistryError{Registry: registry, Err: fmt.Errorf("%s: %w", te.Host, te)}
+		}
+		return &RegistryError{Registry: registry, Err: te}
+	}
+	return classifyRemote(registry, ref, err)
 }
 
 func (in *Inspector) openRegistry(ctx context.Context, ref imageref.Reference) (v1.Image, error) {
@@ -96,25 +107,25 @@ func (in *Inspector) openRegistry(ctx context.Context, ref imageref.Reference) (
 	registry := n.Context().RegistryStr()
 	desc, err := remote.Get(n, in.remoteOptions(ctx)...)
 	if err != nil {
-		return nil, classifyRemote(registry, ref.String(), err)
+		return nil, classifyRegistry(registry, ref.String(), err)
 	}
 	if desc.MediaType.IsIndex() {
 		idx, err := desc.ImageIndex()
 		if err != nil {
-			return nil, classifyRemote(registry, ref.String(), err)
+			return nil, classifyRegistry(registry, ref.String(), err)
 		}
 		img, err := selectPlatform(idx, in.opts.Platform, 0)
 		if errors.Is(err, inspect.ErrPlatform) {
 			return nil, fmt.Errorf("resolving %q: %w", ref, err)
 		}
 		if err != nil {
-			return nil, classifyRemote(registry, ref.String(), err)
+			return nil, classifyRegistry(registry, ref.String(), err)
 		}
 		return img, nil
 	}
 	img, err := desc.Image()
 	if err != nil {
-		return nil, classifyRemote(registry, ref.String(), err)
+		return nil, classifyRegistry(registry, ref.String(), err)
 	}
 	return img, nil
 }

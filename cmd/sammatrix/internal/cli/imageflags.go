@@ -6,6 +6,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -21,6 +22,7 @@ type imageFlags struct {
 	cacheDir   string
 	noCache    bool
 	jobs       int
+	timeout    time.Duration
 	platform   string
 	noProgress bool
 	quiet      bool
@@ -34,6 +36,7 @@ func (f *imageFlags) register(c *cobra.Command) {
 	fl.StringVar(&f.cacheDir, "cache-dir", reader.DefaultCacheDir(), "directory of the per-layer cache")
 	fl.BoolVar(&f.noCache, "no-cache", false, "neither read nor write the cache")
 	fl.IntVar(&f.jobs, "jobs", 0, "layers fetched and scanned at once, at least 1 (default the number of CPUs)")
+	fl.DurationVar(&f.timeout, "timeout", reader.DefaultTimeout, "longest wait on a registry for a connection, response headers or the next bytes of a blob")
 	fl.StringVar(&f.platform, "platform", inspect.DefaultPlatform, "platform an image index resolves to")
 	fl.BoolVar(&f.noProgress, "no-progress", false, "print no progress, even on a terminal")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the report, errors and warnings: no progress line, and no statistics even with -v")
@@ -51,6 +54,9 @@ func (f *imageFlags) check(c *cobra.Command) error {
 	var errs []error
 	if c.Flags().Changed("jobs") && f.jobs < 1 {
 		errs = append(errs, fmt.Errorf("--jobs must be 1 or more (without it, the number of CPUs), found %d", f.jobs))
+	}
+	if f.timeout <= 0 {
+		errs = append(errs, fmt.Errorf("--timeout must be positive, such as 30s or 2m, found %s", f.timeout))
 	}
 	if _, err := reader.ParsePlatform(f.platform); err != nil {
 		errs = append(errs, err)
@@ -124,8 +130,9 @@ func (f *imageFlags) options(c *cobra.Command) (o reader.Options, done func(), e
 	return o, done, nil
 }
 
-// inspector returns an Inspector configured by the flags; done clears the
-// progress line and must be called when the reading is over.
+// inspector returns an Inspector configured by the flags, after printing
+// its warnings; done clears the progress line and must be called when the
+// reading is over.
 func (f *imageFlags) inspector(c *cobra.Command) (in *reader.Inspector, opts reader.Options, done func(), err error) {
 	opts, done, err = f.options(c)
 	if err != nil {
@@ -136,11 +143,14 @@ func (f *imageFlags) inspector(c *cobra.Command) (in *reader.Inspector, opts rea
 		done()
 		return nil, opts, func() {}, failure(err)
 	}
+	for _, w := range in.Warnings() {
+		fmt.Fprintf(c.ErrOrStderr(), "sammatrix: warning: %s\n", w)
+	}
 	return in, opts, done, nil
 }
 
 func (f *imageFlags) inspectOptions() (reader.Options, error) {
-	o := reader.Options{Jobs: f.jobs, Insecure: f.insecure}
+	o := reader.Options{Jobs: f.jobs, Insecure: f.insecure, Timeout: f.timeout}
 	p, err := reader.ParsePlatform(f.platform)
 	if err != nil {
 		return o, usageError("%v", err)

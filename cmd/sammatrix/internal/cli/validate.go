@@ -15,6 +15,8 @@ import (
 // DefaultNPM is the npm command the serverless-engine rule asks.
 const DefaultNPM = "npm"
 
+var _ matrix.Store = (*cache.Cache)(nil)
+
 type validateOptions struct {
 	imageFlags
 	file   string
@@ -68,13 +70,15 @@ func runValidate(c *cobra.Command, o *validateOptions) error {
 		return silent(ExitUsage)
 	}
 	setActivity(c, "validating %s of %s", plural(len(f.Pairs), "pair"), o.file)
-	in, opts, done, err := o.inspector(c)
+	in, _, done, err := o.inspector(c)
 	if err != nil {
 		return err
 	}
-	var npmCache *cache.Cache
-	if opts.CacheDir != "" {
-		npmCache, _ = cache.Open(opts.CacheDir)
+	// npm's answers go where the layers go, and nowhere when the
+	// inspector refused the cache directory.
+	var npmCache matrix.Store
+	if c := in.Cache(); c != nil {
+		npmCache = c
 	}
 	r, err := matrix.Validate(c.Context(), f, in, matrix.ValidateOptions{Engines: matrix.NPMEngines(o.npm, npmCache)})
 	done()
