@@ -53,6 +53,7 @@ func TestMatrixNeedsNoImageReader(t *testing.T) {
 		"github.com/sammatrix/sammatrix/inspect/reader",
 		"github.com/sammatrix/sammatrix/inspect/scan",
 		"github.com/sammatrix/sammatrix/inspect/rpmdb",
+		"github.com/sammatrix/sammatrix/inspect/cache",
 	}
 	for _, d := range deps {
 		for _, b := range banned {
