@@ -129,16 +129,6 @@ func (c *Cache) Put(kind, key string, payload []byte) error {
 	return nil
 }
 
-// Has reports whether an entry exists, without verifying it.
-func (c *Cache) Has(kind, key string) bool {
-	p, err := c.path(kind, key)
-	if err != nil {
-		return false
-	}
-	_, err = os.Stat(p)
-	return !errors.Is(err, fs.ErrNotExist) && err == nil
-}
-
 var (
 	errCorrupt = errors.New("corrupt cache entry")
 	errFormat  = errors.New("cache entry of another format")

@@ -14,13 +14,13 @@ import (
 	"github.com/sammatrix/sammatrix/inspect"
 )
 
-// CacheSubdir is appended to the user cache directory for the default cache.
-const CacheSubdir = "sammatrix"
+// cacheSubdir is appended to the user cache directory for the default cache.
+const cacheSubdir = "sammatrix"
 
 // Retries of registry requests: attempts and the first backoff, doubled each time.
 const (
-	DefaultRetries = 4
-	DefaultBackoff = 500 * time.Millisecond
+	defaultRetries = 4
+	defaultBackoff = 500 * time.Millisecond
 )
 
 // DefaultTimeout bounds each wait on a registry: for a connection, a TLS
@@ -106,7 +106,7 @@ func DefaultCacheDir() string {
 	if err != nil {
 		dir = os.TempDir()
 	}
-	return filepath.Join(dir, CacheSubdir)
+	return filepath.Join(dir, cacheSubdir)
 }
 
 func (o Options) withDefaults() Options {

@@ -1,9 +1,7 @@
 package reader
 
 import (
-	"bytes"
 	"context"
-	"encoding/gob"
 	"errors"
 	"fmt"
 	"sync"
@@ -17,17 +15,20 @@ import (
 	"github.com/sammatrix/sammatrix/inspect/fstree"
 	"github.com/sammatrix/sammatrix/inspect/imageref"
 	"github.com/sammatrix/sammatrix/inspect/layer"
-	"github.com/sammatrix/sammatrix/inspect/rpm"
-	"github.com/sammatrix/sammatrix/inspect/scan"
 )
 
 // Inspector reads images. Across all the images one Inspector reads, each
 // distinct layer is fetched and scanned at most once, and with a cache
 // directory at most once across runs. It is safe for concurrent use.
 type Inspector struct {
-	opts  Options
-	cache *cache.Cache
-	sem   chan struct{}
+	opts    Options
+	sources map[imageref.Transport]Source
+	// indexes gives the index of a layer and configs an image config: a
+	// scan or a fetch, behind the cache when there is one.
+	indexes indexer
+	configs configReader
+	cache   *cache.Cache
+	sem     chan struct{}
 	// memory bounds the ELF files buffered at once by all the scans.
 	memory *semaphore.Weighted
 
@@ -47,9 +48,9 @@ type layerCall struct {
 	err  error
 }
 
-// ELFMemory bounds the bytes of ELF files held in memory at once by all the
+// elfMemory bounds the bytes of ELF files held in memory at once by all the
 // layers being scanned; larger or further files go through temporary files.
-const ELFMemory = 48 << 20
+const elfMemory = 48 << 20
 
 // Stats counts what an Inspector did.
 type Stats struct {
@@ -70,15 +71,19 @@ func New(opts Options) (*Inspector, error) {
 	in := &Inspector{
 		opts:   opts,
 		sem:    make(chan struct{}, opts.Jobs),
-		memory: semaphore.NewWeighted(ELFMemory),
+		memory: semaphore.NewWeighted(elfMemory),
 		layers: map[v1.Hash]*layerCall{},
 	}
+	in.sources = newSources(&in.opts)
+	in.indexes, in.configs = scanner{in}, fetcher{in}
 	if opts.CacheDir != "" {
 		c, err := cache.Open(opts.CacheDir)
 		if err != nil {
 			in.warnings = append(in.warnings, fmt.Sprintf("running without a cache: %v", err))
 		} else {
 			in.cache = c
+			in.indexes = cachedIndexes{next: in.indexes, cache: c, hit: in.cacheHit}
+			in.configs = cachedConfigs{next: in.configs, cache: c, hit: func() { in.hits.Add(1) }}
 		}
 	}
 	return in, nil
@@ -133,7 +138,7 @@ func (in *Inspector) Inspect(ctx context.Context, ref imageref.Reference) (*insp
 	if err != nil {
 		return nil, fmt.Errorf("reading manifest of %q: %w", ref, err)
 	}
-	cfg, err := in.config(ref, img, m.Config.Digest)
+	_, cfg, err := in.configs.config(ref, img, m.Config.Digest)
 	if err != nil {
 		return nil, err
 	}
@@ -165,40 +170,6 @@ func (in *Inspector) Inspect(ctx context.Context, ref imageref.Reference) (*insp
 	return out, nil
 }
 
-// config returns the image config, from the cache when it holds the digest.
-func (in *Inspector) config(ref imageref.Reference, img v1.Image, d v1.Hash) (*v1.ConfigFile, error) {
-	key := d.Algorithm + "-" + d.Hex
-	if in.cache != nil {
-		if raw, ok := in.cache.Get("configs", key); ok {
-			// The key is the config's digest: an entry that does not hash
-			// to it is not this config, whatever put it there.
-			if got, _, err := v1.SHA256(bytes.NewReader(raw)); err == nil && got == d {
-				if cfg, err := v1.ParseConfigFile(bytes.NewReader(raw)); err == nil {
-					in.hits.Add(1)
-					return cfg, nil
-				}
-			}
-		}
-	}
-	raw, err := img.RawConfigFile()
-	if err != nil {
-		return nil, fmt.Errorf("reading config of %q: %w", ref, err)
-	}
-	in.blobs.Add(1)
-	if got, _, err := v1.SHA256(bytes.NewReader(raw)); err != nil || got != d {
-		return nil, fmt.Errorf("reading config of %q: the config's digest is %s, the manifest names %s", ref, got, d)
-	}
-	cfg, err := v1.ParseConfigFile(bytes.NewReader(raw))
-	if err != nil {
-		return nil, fmt.Errorf("parsing config of %q: %w", ref, err)
-	}
-	if in.cache != nil {
-		// A cache that cannot be written only costs a later run a fetch.
-		_ = in.cache.Put("configs", key, raw)
-	}
-	return cfg, nil
-}
-
 // layer returns the index of one layer: from this run, the cache, or a scan.
 // Only successes are kept for the rest of the run: a failed layer is read
 // again by the next image that has it (its blob may have been repaired), and
@@ -214,7 +185,7 @@ func (in *Inspector) layer(ctx context.Context, ref imageref.Reference, img v1.I
 		}
 		in.mu.Unlock()
 		if !ok {
-			call.idx, call.err = in.indexLayer(ctx, ref, img, d, diffID)
+			call.idx, call.err = in.indexes.index(ctx, layerRequest{ref, img, d, diffID})
 			if call.err != nil {
 				in.mu.Lock()
 				delete(in.layers, d.Digest)
@@ -244,141 +215,6 @@ func (in *Inspector) layer(ctx context.Context, ref imageref.Reference, img v1.I
 
 func isContextErr(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
-}
-
-// layerCacheFormat names the encoding of cached layer indexes; it is part of
-// the cache key so that entries of another encoding are never decoded.
-const layerCacheFormat = "gob"
-
-func cacheKey(d v1.Hash) string {
-	return fmt.Sprintf("%s-%s-v%d-%s", d.Algorithm, d.Hex, scan.AnalyzerVersion, layerCacheFormat)
-}
-
-// cachedIndex is a layer index as the cache stores it: gob, which decodes
-// about 2.5 times faster than JSON, plus what gob cannot tell apart from
-// nothing (a pointer to zero, an empty slice): entries whose rpm package
-// has epoch 0, whose text contents are empty, whose rpm database holds no
-// package.
-type cachedIndex struct {
-	Index      *layer.Index
-	ZeroEpochs [][2]int
-	EmptyData  []int
-	NoPackages []int
-}
-
-// encodeIndex and decodeIndex store a layer index in the cache.
-func encodeIndex(idx *layer.Index) ([]byte, error) {
-	c := cachedIndex{Index: idx}
-	for i, e := range idx.Entries {
-		if e.Data != nil && len(e.Data) == 0 {
-			c.EmptyData = append(c.EmptyData, i)
-		}
-		if e.RPM == nil {
-			continue
-		}
-		if e.RPM.Packages != nil && len(e.RPM.Packages) == 0 {
-			c.NoPackages = append(c.NoPackages, i)
-		}
-		for j, p := range e.RPM.Packages {
-			if p.Epoch != nil && *p.Epoch == 0 {
-				c.ZeroEpochs = append(c.ZeroEpochs, [2]int{i, j})
-			}
-		}
-	}
-	var b bytes.Buffer
-	if err := gob.NewEncoder(&b).Encode(c); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
-
-func decodeIndex(raw []byte) (*layer.Index, error) {
-	var c cachedIndex
-	if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(&c); err != nil {
-		return nil, err
-	}
-	idx := c.Index
-	if idx == nil {
-		return nil, errors.New("cached layer index holds no index")
-	}
-	inRange := func(i int) bool { return i >= 0 && i < len(idx.Entries) }
-	for _, i := range c.EmptyData {
-		if !inRange(i) {
-			return nil, errors.New("cached layer index is inconsistent")
-		}
-		idx.Entries[i].Data = []byte{}
-	}
-	for _, i := range c.NoPackages {
-		if !inRange(i) || idx.Entries[i].RPM == nil {
-			return nil, errors.New("cached layer index is inconsistent")
-		}
-		idx.Entries[i].RPM.Packages = []rpm.Package{}
-	}
-	for _, ij := range c.ZeroEpochs {
-		i, j := ij[0], ij[1]
-		if !inRange(i) || idx.Entries[i].RPM == nil || j < 0 || j >= len(idx.Entries[i].RPM.Packages) {
-			return nil, errors.New("cached layer index is inconsistent")
-		}
-		zero := 0
-		idx.Entries[i].RPM.Packages[j].Epoch = &zero
-	}
-	return idx, nil
-}
-
-func (in *Inspector) indexLayer(ctx context.Context, ref imageref.Reference, img v1.Image, d v1.Descriptor, diffID v1.Hash) (*layer.Index, error) {
-	if in.cache != nil {
-		if raw, ok := in.cache.Get("layers", cacheKey(d.Digest)); ok {
-			if idx, err := decodeIndex(raw); err == nil {
-				in.hits.Add(1)
-				in.progress(Event{Image: ref.String(), Layer: d.Digest, Read: d.Size, Total: d.Size, Cached: true, Done: true})
-				return idx, nil
-			}
-		}
-	}
-	select {
-	case in.sem <- struct{}{}:
-		defer func() { <-in.sem }()
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	layerErr := func(err error) error {
-		// A registry that stops answering is not a broken layer.
-		var te *TimeoutError
-		if errors.As(err, &te) {
-			return &RegistryError{Registry: te.Host, Err: fmt.Errorf("reading layer %s of %q: %w", short(d.Digest), ref, te)}
-		}
-		return &LayerError{Image: ref.String(), Layer: d.Digest.String(), Err: err}
-	}
-	l, err := img.LayerByDigest(d.Digest)
-	if err != nil {
-		return nil, layerErr(err)
-	}
-	rc, err := l.Compressed()
-	if err != nil {
-		return nil, layerErr(err)
-	}
-	defer rc.Close()
-	in.blobs.Add(1)
-	idx, err := scan.Layer(contextReader{ctx, rc}, d.Digest, scan.Options{
-		DiffID:  diffID,
-		Memory:  in.memory,
-		TempDir: in.opts.TempDir,
-		Progress: func(n int64) {
-			in.progress(Event{Image: ref.String(), Layer: d.Digest, Read: n, Total: d.Size})
-		},
-	})
-	if err != nil {
-		return nil, layerErr(err)
-	}
-	in.scanned.Add(1)
-	in.progress(Event{Image: ref.String(), Layer: d.Digest, Read: d.Size, Total: d.Size, Done: true})
-	if in.cache != nil {
-		if raw, err := encodeIndex(idx); err == nil {
-			// A cache that cannot be written only costs a later run a scan.
-			_ = in.cache.Put("layers", cacheKey(d.Digest), raw)
-		}
-	}
-	return idx, nil
 }
 
 func (in *Inspector) progress(e Event) {

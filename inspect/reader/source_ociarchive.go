@@ -17,13 +17,22 @@ import (
 	"github.com/sammatrix/sammatrix/inspect/imageref"
 )
 
-// openOCIArchive extracts an OCI layout tarball into a temporary directory
+// ociArchiveSource reads images from OCI layout tarballs:
+// oci-archive:FILE, extracted to a temporary directory.
+type ociArchiveSource struct {
+	layout  *layoutSource
+	tempDir string
+}
+
+var _ Source = (*ociArchiveSource)(nil)
+
+// Open extracts an OCI layout tarball into a temporary directory
 // and opens it there. Only the layout's own files are extracted (oci-layout,
 // index.json, blobs/<alg>/<hex>); anything else, and any name that would
 // leave the directory, is refused. The directory is removed on every path
 // but success, where the returned func removes it; the extraction stops
 // when ctx is cancelled.
-func (in *Inspector) openOCIArchive(ctx context.Context, ref imageref.Reference) (v1.Image, func(), error) {
+func (s *ociArchiveSource) Open(ctx context.Context, ref imageref.Reference) (v1.Image, func(), error) {
 	nop := func() {}
 	f, err := os.Open(ref.Path)
 	if err != nil {
@@ -33,7 +42,7 @@ func (in *Inspector) openOCIArchive(ctx context.Context, ref imageref.Reference)
 		return nil, nop, fmt.Errorf("opening OCI archive %q: %w", ref.Path, err)
 	}
 	defer f.Close()
-	dir, err := os.MkdirTemp(in.opts.TempDir, "sammatrix-oci-archive-")
+	dir, err := os.MkdirTemp(s.tempDir, "sammatrix-oci-archive-")
 	if err != nil {
 		return nil, nop, fmt.Errorf("opening OCI archive %q: %w", ref.Path, err)
 	}
@@ -42,7 +51,7 @@ func (in *Inspector) openOCIArchive(ctx context.Context, ref imageref.Reference)
 		cleanup()
 		return nil, nop, fmt.Errorf("extracting OCI archive %q: %w", ref.Path, err)
 	}
-	img, err := in.openLayout(dir, ref)
+	img, err := s.layout.openDir(dir, ref)
 	if err != nil {
 		cleanup()
 		return nil, nop, err

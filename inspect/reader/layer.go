@@ -1,0 +1,74 @@
+package reader
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/sammatrix/sammatrix/inspect/imageref"
+	"github.com/sammatrix/sammatrix/inspect/layer"
+	"github.com/sammatrix/sammatrix/inspect/scan"
+)
+
+// layerRequest is one layer of one image to index.
+type layerRequest struct {
+	ref    imageref.Reference
+	img    v1.Image
+	desc   v1.Descriptor
+	diffID v1.Hash
+}
+
+// indexer gives the index of one layer.
+type indexer interface {
+	index(ctx context.Context, req layerRequest) (*layer.Index, error)
+}
+
+// scanner indexes a layer by fetching its blob and scanning it, at most
+// Options.Jobs at once.
+type scanner struct{ in *Inspector }
+
+var _ indexer = scanner{}
+
+// index fetches and scans the layer of req.
+func (s scanner) index(ctx context.Context, req layerRequest) (*layer.Index, error) {
+	in, ref, img, d, diffID := s.in, req.ref, req.img, req.desc, req.diffID
+	select {
+	case in.sem <- struct{}{}:
+		defer func() { <-in.sem }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	layerErr := func(err error) error {
+		// A registry that stops answering is not a broken layer.
+		var te *TimeoutError
+		if errors.As(err, &te) {
+			return &RegistryError{Registry: te.Host, Err: fmt.Errorf("reading layer %s of %q: %w", short(d.Digest), ref, te)}
+		}
+		return &LayerError{Image: ref.String(), Layer: d.Digest.String(), Err: err}
+	}
+	l, err := img.LayerByDigest(d.Digest)
+	if err != nil {
+		return nil, layerErr(err)
+	}
+	rc, err := l.Compressed()
+	if err != nil {
+		return nil, layerErr(err)
+	}
+	defer rc.Close()
+	in.blobs.Add(1)
+	idx, err := scan.Layer(contextReader{ctx, rc}, d.Digest, scan.Options{
+		DiffID:  diffID,
+		Memory:  in.memory,
+		TempDir: in.opts.TempDir,
+		Progress: func(n int64) {
+			in.progress(Event{Image: ref.String(), Layer: d.Digest, Read: n, Total: d.Size})
+		},
+	})
+	if err != nil {
+		return nil, layerErr(err)
+	}
+	in.scanned.Add(1)
+	in.progress(Event{Image: ref.String(), Layer: d.Digest, Read: d.Size, Total: d.Size, Done: true})
+	return idx, nil
+}
