@@ -15,6 +15,16 @@ const (
 	DefaultDockerPassSecret  = "account.dockerhub_pat"
 	DefaultGoTemplateVersion = "v0.4.5"
 	DefaultDockerCLIVersion  = "20.10.24"
+	DefaultStage             = StageDeployment
+)
+
+// The kinds of Harness stage the pipeline can build in (harness.stage).
+const (
+	// StageDeployment is a CD Deployment stage; Harness asks for a service
+	// and an environment when it runs.
+	StageDeployment = "deployment"
+	// StageCustom is a Custom stage, which needs neither.
+	StageCustom = "custom"
 )
 
 // Value is a value of matrix.yaml with the position it was written at. Set
@@ -76,6 +86,9 @@ type Harness struct {
 	MaxConcurrency  Value[int]
 	DockerUsername  Value[string]
 	DockerPassword  Value[string]
+	// Stage is the kind of stage the builds run in: StageDeployment or
+	// StageCustom.
+	Stage Value[string]
 }
 
 // Build holds the versions (and optional checksums) of what the generated

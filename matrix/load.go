@@ -70,6 +70,7 @@ func setDefaults(f *File) {
 	h.MaxConcurrency.V = DefaultMaxConcurrency
 	h.DockerUsername.V = DefaultDockerUserSecret
 	h.DockerPassword.V = DefaultDockerPassSecret
+	h.Stage.V = DefaultStage
 	f.Build.GoTemplate.Version.V = DefaultGoTemplateVersion
 	f.Build.DockerCLI.Version.V = DefaultDockerCLIVersion
 }
@@ -291,7 +292,24 @@ func (d *decoder) harness(n *yaml.Node, h *Harness) {
 		{"max-concurrency", false, d.integer(&h.MaxConcurrency, "harness.max-concurrency")},
 		{"docker-username-secret", false, d.str(&h.DockerUsername, "harness.docker-username-secret")},
 		{"docker-password-secret", false, d.str(&h.DockerPassword, "harness.docker-password-secret")},
+		{"stage", false, d.stage(&h.Stage)},
 	})
+}
+
+// stage decodes harness.stage, which names one of the stage kinds.
+func (d *decoder) stage(dst *Value[string]) func(*yaml.Node) {
+	return func(n *yaml.Node) {
+		var v Value[string]
+		d.str(&v, "harness.stage")(n)
+		if !v.Set {
+			return
+		}
+		if v.V != StageDeployment && v.V != StageCustom {
+			d.problemAt(v.Pos, ProblemValue, "harness.stage %s is not a stage kind; want %s or %s", quote(v.V), StageDeployment, StageCustom)
+			return
+		}
+		*dst = v
+	}
 }
 
 func (d *decoder) build(n *yaml.Node, b *Build) {
