@@ -103,8 +103,30 @@ func (s *layoutSource) openDir(dir string, ref imageref.Reference) (v1.Image, er
 		}
 		return img, nil
 	}
-	return idx.Image(chosen.Digest)
+	img, err := idx.Image(chosen.Digest)
+	if err != nil {
+		return nil, err
+	}
+	if n := chosen.Annotations[imageNameAnnotation]; n != "" {
+		return namedImage{img, n}, nil
+	}
+	return img, nil
 }
+
+// imageNameAnnotation names, in an OCI layout's index.json, the registry
+// reference an image was saved from, as containerd, BuildKit and nerdctl
+// write it.
+const imageNameAnnotation = "io.containerd.image.name"
+
+// namedImage is an image of a layout that records the registry reference it
+// was saved from.
+type namedImage struct {
+	v1.Image
+	name string
+}
+
+// RegistryName returns the registry reference the image was saved from.
+func (n namedImage) RegistryName() string { return n.name }
 
 // checkLayout tells a directory that is not an OCI image layout from one
 // that is: a layout has index.json, and oci-layout beside it.
