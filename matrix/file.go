@@ -1,6 +1,9 @@
 package matrix
 
-import "github.com/sammatrix/sammatrix/inspect/imageref"
+import (
+	"github.com/sammatrix/sammatrix/inspect/imageref"
+	"github.com/sammatrix/sammatrix/matrix/recipe"
+)
 
 // Version is the matrix.yaml format this package reads.
 const Version = 1
@@ -13,8 +16,8 @@ const (
 	DefaultNamespace         = "default"
 	DefaultDockerUserSecret  = "account.dockerhub_username"
 	DefaultDockerPassSecret  = "account.dockerhub_pat"
-	DefaultGoTemplateVersion = "v0.4.5"
-	DefaultDockerCLIVersion  = "20.10.24"
+	DefaultGoTemplateVersion = recipe.DefaultGoTemplateVersion
+	DefaultDockerCLIVersion  = recipe.DefaultDockerCLIVersion
 	DefaultStage             = StageDeployment
 )
 

@@ -83,6 +83,9 @@ const (
 	// DefaultGoTemplateVersion is the go-template release the plugin
 	// installs, as the original build procedure pins it.
 	DefaultGoTemplateVersion = "v0.4.5"
+	// DefaultDockerCLIVersion is the docker CLI release the built image
+	// installs, as the original build procedure pins it.
+	DefaultDockerCLIVersion = "20.10.24"
 )
 
 // Options fill in what varies between builds.

@@ -114,7 +114,7 @@ func check(b Build) (*plan, []error) {
 	}
 
 	if p.DockerCLI.Version == "" {
-		p.DockerCLI.Version = DefaultDockerCLIVersion
+		p.DockerCLI.Version = recipe.DefaultDockerCLIVersion
 	}
 	checkDownload := func(what string, d Download) {
 		if !validVersion.MatchString(d.Version) {
