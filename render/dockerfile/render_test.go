@@ -181,7 +181,7 @@ func TestRenderChecksums(t *testing.T) {
 			}
 			run := strings.Join(runLines(stages[2]), "\n")
 			for _, c := range []struct{ sum, file, url string }{
-				{tt.docker, "/tmp/docker.tgz", "https://download.docker.com/linux/static/stable/x86_64/docker-" + DefaultDockerCLIVersion + ".tgz"},
+				{tt.docker, "/tmp/docker.tgz", "https://download.docker.com/linux/static/stable/x86_64/docker-" + recipe.DefaultDockerCLIVersion + ".tgz"},
 				{tt.gt, GoTemplatePath, "https://github.com/harness/go-template/releases/download/" + recipe.DefaultGoTemplateVersion + "/go-template_linux_amd64"},
 			} {
 				if !strings.Contains(run, "curl -fsSL -o "+c.file+" "+c.url+" ") {
