@@ -1,9 +1,6 @@
 package matrix
 
 import (
-	"bytes"
-	"debug/elf"
-	"encoding/binary"
 	"slices"
 	"strings"
 	"testing"
@@ -11,36 +8,15 @@ import (
 	"github.com/sammatrix/sammatrix/inspect/fixture"
 )
 
-// sstrip returns a copy of an ELF64 file with its section headers zeroed,
-// as sstrip leaves a binary: the loader still reads its needs from the
-// dynamic segment. With noDynamic its PT_DYNAMIC header is voided too, so
-// nothing in the file says what it needs.
-func sstrip(t *testing.T, data []byte, noDynamic bool) []byte {
-	t.Helper()
-	ef, err := elf.NewFile(bytes.NewReader(data))
-	if err != nil || ef.Class != elf.ELFCLASS64 || ef.ByteOrder != binary.LittleEndian {
-		t.Fatalf("sstrip: want a little-endian ELF64 file (%v)", err)
-	}
-	out := slices.Clone(data)
-	bo := binary.LittleEndian
-	bo.PutUint64(out[0x28:], 0) // e_shoff
-	bo.PutUint32(out[0x3c:], 0) // e_shnum, e_shstrndx
-	if noDynamic {
-		phoff := bo.Uint64(out[0x20:])
-		for i, p := range ef.Progs {
-			if p.Type == elf.PT_DYNAMIC {
-				bo.PutUint32(out[phoff+uint64(i)*56:], uint32(elf.PT_NULL))
-			}
-		}
-	}
-	return out
-}
-
-// strippedNode is node of a fixture set, stripped by sstrip.
+// strippedNode is node of a fixture set, stripped as sstrip does.
 func strippedNode(t *testing.T, set string, noDynamic bool) fixture.File {
 	t.Helper()
 	f := elfFile(t, set+"/node", "var/lang/bin/node")
-	f.Data = sstrip(t, f.Data, noDynamic)
+	data, err := fixture.Sstrip(f.Data, noDynamic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Data = data
 	return f
 }
 

@@ -13,33 +13,21 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/sammatrix/sammatrix/inspect/fixture"
 )
 
 // fixturesDir holds the committed gcc-built ELF files, seen from this package.
 const fixturesDir = "../../testdata/fixtures/elf"
 
 // stripSections returns a copy of the ELF file data without section
-// headers, as sstrip leaves it: e_shoff, e_shnum and e_shstrndx are zero,
-// so only the program headers lead to the dynamic table.
+// headers, as sstrip leaves it (fixture.Sstrip).
 func stripSections(t testing.TB, data []byte) []byte {
 	t.Helper()
-	if len(data) < 64 || !IsELF(data) {
-		t.Fatalf("stripSections: not an ELF file of %d bytes", len(data))
+	out, err := fixture.Sstrip(data, false)
+	if err != nil {
+		t.Fatal(err)
 	}
-	out := slices.Clone(data)
-	bo := binary.ByteOrder(binary.LittleEndian)
-	if elf.Data(out[elf.EI_DATA]) == elf.ELFDATA2MSB {
-		bo = binary.BigEndian
-	}
-	shoff, shnum := 0x28, 0x3c // ELF64
-	if elf.Class(out[elf.EI_CLASS]) == elf.ELFCLASS32 {
-		shoff, shnum = 0x20, 0x30
-		bo.PutUint32(out[shoff:], 0)
-	} else {
-		bo.PutUint64(out[shoff:], 0)
-	}
-	bo.PutUint16(out[shnum:], 0)   // e_shnum
-	bo.PutUint16(out[shnum+2:], 0) // e_shstrndx
 	return out
 }
 

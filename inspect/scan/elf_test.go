@@ -3,8 +3,6 @@ package scan
 import (
 	"archive/tar"
 	"bytes"
-	"debug/elf"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"os"
@@ -17,6 +15,7 @@ import (
 	"golang.org/x/sync/semaphore"
 
 	"github.com/sammatrix/sammatrix/inspect/elfabi"
+	"github.com/sammatrix/sammatrix/inspect/fixture"
 )
 
 // elfFixtures holds ELF files built by gcc for the tests.
@@ -197,26 +196,12 @@ func TestELFMemoryBudget(t *testing.T) {
 	}
 }
 
-// withoutSections returns a copy of an ELF64 file with its section headers
-// zeroed, as sstrip leaves it; when noDynamic is set its PT_DYNAMIC program
-// header becomes PT_NULL too, so nothing says what it needs.
+// withoutSections strips data as sstrip does (fixture.Sstrip).
 func withoutSections(t *testing.T, data []byte, noDynamic bool) []byte {
 	t.Helper()
-	ef, err := elf.NewFile(bytes.NewReader(data))
-	if err != nil || ef.Class != elf.ELFCLASS64 || ef.ByteOrder != binary.LittleEndian {
-		t.Fatalf("withoutSections: want a little-endian ELF64 file (%v)", err)
-	}
-	out := slices.Clone(data)
-	bo := binary.LittleEndian
-	bo.PutUint64(out[0x28:], 0) // e_shoff
-	bo.PutUint32(out[0x3c:], 0) // e_shnum, e_shstrndx
-	if noDynamic {
-		phoff := bo.Uint64(out[0x20:])
-		for i, p := range ef.Progs {
-			if p.Type == elf.PT_DYNAMIC {
-				bo.PutUint32(out[phoff+uint64(i)*56:], uint32(elf.PT_NULL))
-			}
-		}
+	out, err := fixture.Sstrip(data, noDynamic)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return out
 }

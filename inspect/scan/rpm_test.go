@@ -99,7 +99,7 @@ func TestRPMDatabase(t *testing.T) {
 
 // TestRPMBerkeleyDB reads the committed BerkeleyDB fixture, when present.
 func TestRPMBerkeleyDB(t *testing.T) {
-	db := fixture(t, "rpm/al2/upper/Packages")
+	db := committed(t, "rpm/al2/upper/Packages")
 	idx := scanTar(t, makeTar(t, file("var/lib/rpm/Packages", string(db))))
 	es := find(idx, "/var/lib/rpm/Packages")
 	if len(es) != 1 || es[0].RPM == nil || es[0].RPM.Format != "bdb" {

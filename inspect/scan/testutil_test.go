@@ -122,8 +122,8 @@ func find(idx *layer.Index, p string) []layer.Entry {
 	return es
 }
 
-// fixture returns a committed test file, or skips if it is absent.
-func fixture(t testing.TB, rel string) []byte {
+// committed returns a committed test file, or skips if it is absent.
+func committed(t testing.TB, rel string) []byte {
 	b, err := os.ReadFile("../../testdata/fixtures/" + rel)
 	if err != nil {
 		t.Skipf("fixture missing: %v", err)

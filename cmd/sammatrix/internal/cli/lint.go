@@ -78,3 +78,20 @@ func loadMatrix(file string) (*matrix.File, []matrix.Finding, error) {
 	}
 	return f, findings, nil
 }
+
+// loadValidMatrix loads a matrix file for a command that reads its images:
+// the file's own problems are printed and stop the command (exit 2)
+// before any image is read.
+func loadValidMatrix(c *cobra.Command, file string) (*matrix.File, error) {
+	f, problems, err := loadMatrix(file)
+	if err != nil {
+		return nil, err
+	}
+	if matrix.HasSchemaErrors(problems) {
+		if err := report.WriteText(c.ErrOrStderr(), problems); err != nil {
+			return nil, failure(err)
+		}
+		return nil, silent(ExitUsage)
+	}
+	return f, nil
+}

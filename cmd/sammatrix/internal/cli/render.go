@@ -60,15 +60,9 @@ when every reference is pinned by digest in matrix.yaml or already pinned in
 }
 
 func runRender(c *cobra.Command, o *renderOptions) error {
-	f, problems, err := loadMatrix(o.file)
+	f, err := loadValidMatrix(c, o.file)
 	if err != nil {
 		return err
-	}
-	if matrix.HasSchemaErrors(problems) {
-		if err := report.WriteText(c.ErrOrStderr(), problems); err != nil {
-			return failure(err)
-		}
-		return silent(ExitUsage)
 	}
 	in, _, done, err := o.inspector(c)
 	if err != nil {

@@ -59,15 +59,9 @@ func runValidate(c *cobra.Command, o *validateOptions) error {
 	if err != nil {
 		return usageError("%v", err)
 	}
-	f, problems, err := loadMatrix(o.file)
+	f, err := loadValidMatrix(c, o.file)
 	if err != nil {
 		return err
-	}
-	if matrix.HasSchemaErrors(problems) {
-		if err := report.WriteText(c.ErrOrStderr(), problems); err != nil {
-			return failure(err)
-		}
-		return silent(ExitUsage)
 	}
 	setActivity(c, "validating %s of %s", plural(len(f.Pairs), "pair"), o.file)
 	in, _, done, err := o.inspector(c)
