@@ -330,3 +330,12 @@ func checkPair(t *testing.T, runtime, nodejs v1.Image) *check {
 	f := &File{Path: DefaultFile, Pairs: []Pair{p}, Policy: map[string]Value[Severity]{}}
 	return &check{file: f, pair: p, runtime: rt, nodejs: nj, built: b, engines: map[string]string{}, errs: map[string]error{}}
 }
+
+// textFiles returns files at paths, each holding content.
+func textFiles(content string, paths ...string) []fixture.File {
+	var files []fixture.File
+	for _, p := range paths {
+		files = append(files, fixture.File{Path: p, Data: []byte(content)})
+	}
+	return files
+}
