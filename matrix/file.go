@@ -56,8 +56,10 @@ type File struct {
 type Plugin struct {
 	// Version is the plugin version, part of every image tag.
 	Version Value[string]
-	// BaseImage is the Harness image the plugin binaries are copied from.
-	BaseImage Value[string]
+	// BaseImage is the Harness image the plugin binary and scripts are
+	// copied from: a reference like a pair's (registry, oci:, oci-archive:,
+	// docker-archive:).
+	BaseImage Image
 }
 
 // Pair is one runtime image and the Node.js image copied into it.
@@ -71,7 +73,7 @@ type Pair struct {
 	NodeJS  Image
 }
 
-// Image is an image reference of a pair.
+// Image is an image reference of matrix.yaml: a pair's or the plugin's.
 type Image struct {
 	Value[string]
 	// Ref is the parsed reference; valid when the file had no error at this value.

@@ -191,3 +191,39 @@ pairs:
 		t.Errorf("Lint(shared nodejs: latest) %s findings = %v, want one at line 7", RuleRefIncomplete, incomplete)
 	}
 }
+
+// plugin.base-image is an image reference like a pair's: any transport,
+// parsed, and judged by no rule about SAM build image references.
+func TestPluginBaseImage(t *testing.T) {
+	for _, tc := range []struct {
+		name, ref   string
+		wantProblem string
+	}{
+		{"registry", "harness/serverless-plugin:1.1.0-beta-base-image", ""},
+		{"oci layout", "oci:harness/serverless-plugin:1.1.0-beta-base-image", ""},
+		{"docker archive", "docker-archive:plugin.tar", ""},
+		{"not a reference", "harness/Serverless-Plugin:1.1", `plugin.base-image "harness/Serverless-Plugin:1.1" is not an image reference`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, fs := Parse("m.yaml", []byte("version: 1\nplugin: {version: 1.1.2, base-image: "+tc.ref+"}\n"+
+				"target-repo: docker.io/acme/serverless-plugin\nserverless: [\"3.39.0\"]\npairs:\n"+
+				"  - runtime: public.ecr.aws/sam/build-python3.12:1.142.1-20250701194731-x86_64\n"+
+				"    nodejs: public.ecr.aws/sam/build-nodejs20.x:1.142.1-20250701194712-x86_64\n"))
+			if tc.wantProblem != "" {
+				if len(fs) != 1 || !strings.Contains(fs[0].Message, tc.wantProblem) || fs[0].Pos.Line != 2 || fs[0].Rule != ProblemValue {
+					t.Fatalf("Parse(base-image %q) findings = %v, want one at line 2 containing %q", tc.ref, fs, tc.wantProblem)
+				}
+				return
+			}
+			if len(fs) != 0 {
+				t.Fatalf("Parse(base-image %q) findings = %v, want none", tc.ref, fs)
+			}
+			if got := f.Plugin.BaseImage.Ref.String(); got == "" || !f.Plugin.BaseImage.Set {
+				t.Errorf("Parse(base-image %q).Plugin.BaseImage = %+v, want it parsed", tc.ref, f.Plugin.BaseImage)
+			}
+			if got := Lint(f); len(got) != 0 {
+				t.Errorf("Lint(base-image %q) = %v, want nothing: the SAM reference rules do not judge the plugin image", tc.ref, got)
+			}
+		})
+	}
+}

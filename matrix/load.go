@@ -204,7 +204,7 @@ func lineCol(data []byte, i int) (line, col int) {
 func (d *decoder) plugin(n *yaml.Node, p *Plugin) {
 	d.mapping(n, "plugin", []field{
 		{"version", true, d.str(&p.Version, "plugin.version")},
-		{"base-image", true, d.str(&p.BaseImage, "plugin.base-image")},
+		{"base-image", true, d.image(&p.BaseImage, "plugin.base-image")},
 	})
 }
 

@@ -10,7 +10,7 @@ import (
 	"github.com/sammatrix/sammatrix/inspect/imageref"
 )
 
-// image decodes an image reference of a pair.
+// image decodes an image reference: a pair's, or the plugin's.
 func (d *decoder) image(dst *Image, where string) func(*yaml.Node) {
 	return func(n *yaml.Node) {
 		d.str(&dst.Value, where)(n)
@@ -93,11 +93,6 @@ func (d *decoder) checkValues(f *File) {
 	if v := f.TargetRepo; v.Set {
 		if _, err := name.NewRepository(v.V, name.StrictValidation); err != nil {
 			d.problemAt(v.Pos, ProblemValue, "target-repo %s is not a repository name (want e.g. docker.io/acme/serverless-plugin, without a tag): %s", quote(v.V), reason(err, v.V))
-		}
-	}
-	if v := f.Plugin.BaseImage; v.Set {
-		if _, err := name.ParseReference(v.V); err != nil {
-			d.problemAt(v.Pos, ProblemValue, "plugin.base-image %s is not an image reference: %s", quote(v.V), reason(err, v.V))
 		}
 	}
 	if v := f.Plugin.Version; v.Set && !tagPart.MatchString(v.V) {
