@@ -3,7 +3,7 @@
 //
 //	go run ./cmd/samfixture -o testdata/demo          # the offline demo
 //	go run ./cmd/samfixture -push 127.0.0.1:5000      # push to a registry
-//	go run ./cmd/samfixture -docker-archive DIR       # one docker save tarball per image
+//	go run ./cmd/samfixture -docker-archive DIR       # one docker save tarball per SAM image
 //
 // It prints one line per image: name, repository:tag and manifest digest.
 package main
@@ -36,7 +36,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	inputs := fs.String("inputs", fixture.Inputs(), "directory of the committed fixture inputs")
 	out := fs.String("o", "", "write the offline demo (OCI layouts and matrix.yaml) under `DIR`")
 	push := fs.String("push", "", "push every image and the indexes to the registry `HOST` over plain HTTP")
-	archives := fs.String("docker-archive", "", "write one docker-archive tarball per image into `DIR`")
+	archives := fs.String("docker-archive", "", "write one docker-archive tarball per SAM image into `DIR`")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: samfixture [-inputs DIR] [-o DIR] [-push HOST] [-docker-archive DIR]\n")
 		fs.PrintDefaults()
@@ -86,6 +86,17 @@ func build(stdout io.Writer, inputs, out, push, archives string) error {
 			}
 		}
 		d, err := img.Digest()
+		if err != nil {
+			return fmt.Errorf("hashing image %q: %w", s.Name, err)
+		}
+		fmt.Fprintf(stdout, "%-18s %s:%s %s\n", s.Name, s.Repository, s.Tag, d)
+	}
+	plugins, err := fixture.BuildAllPlugins(inputs)
+	if err != nil {
+		return err
+	}
+	for _, s := range fixture.PluginSpecs() {
+		d, err := plugins[s.Name].Digest()
 		if err != nil {
 			return fmt.Errorf("hashing image %q: %w", s.Name, err)
 		}
