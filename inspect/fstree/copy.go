@@ -47,6 +47,48 @@ func (t *Tree) Copy(src *Tree, srcPath, dstPath string, num int) ([]Replaced, er
 	return replaced, nil
 }
 
+// CopyFile does what a Dockerfile `COPY --from=<src image> srcPath dstPath`
+// does for a file source: srcPath is resolved in src through symlinks and
+// must lead to a non-directory, which is put at dstPath in t (in it, under
+// the source's name, when dstPath is a directory). The parents of dstPath
+// are resolved through symlinks where they exist and created where they do
+// not. The copied node keeps its entry and gets num as its Layer; what it
+// replaces is returned. On an error, directories created for dstPath may
+// remain.
+func (t *Tree) CopyFile(src *Tree, srcPath, dstPath string, num int) ([]Replaced, error) {
+	if src == t {
+		src = t.Clone()
+	}
+	real, from, err := src.Resolve(srcPath)
+	if err != nil {
+		return nil, fmt.Errorf("copying %q: %w", srcPath, err)
+	}
+	if from.IsDir() {
+		return nil, fmt.Errorf("copying %q: %w", srcPath, ErrIsDir)
+	}
+	dirPath, to, err := t.resolve(path.Dir(path.Clean("/"+dstPath)), true, &num)
+	if err == nil && !to.IsDir() {
+		err = fmt.Errorf("%q: %w", dirPath, ErrNotDir)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("copying %q to %q: %w", srcPath, dstPath, err)
+	}
+	name := path.Base(path.Clean("/" + dstPath))
+	if name == "/" {
+		name = path.Base(real)
+	} else if old, ok := to.children[name]; ok && old.IsDir() {
+		dirPath, to, name = path.Join(dirPath, name), old, path.Base(real)
+	}
+	p := path.Join(dirPath, name)
+	n := newNode(withPath(from.Entry, p), num)
+	var replaced []Replaced
+	if old, ok := to.children[name]; ok {
+		replaced = append(replaced, Replaced{Path: p, Old: old, New: n})
+	}
+	to.children[name] = n
+	return replaced, nil
+}
+
 // copyInto merges the children of the source directory from into the
 // destination directory to at toPath.
 func copyInto(to *Node, toPath string, from *Node, num int, replaced *[]Replaced) {

@@ -206,3 +206,69 @@ func TestClone(t *testing.T) {
 		t.Errorf("changing the original changed the clone to\n\t%s", strings.Join(got, "\n\t"))
 	}
 }
+
+func TestCopyFile(t *testing.T) {
+	tests := []struct {
+		name     string
+		srcPath  string
+		dstPath  string
+		want     []string // paths of the tree under /opt after the copy
+		replaced []string
+	}{
+		{"new file, parents created", "/var/lang/bin/node", "/opt/harness/bin/node",
+			[]string{"/opt/harness dir 7", "/opt/harness/bin dir 7", "/opt/harness/bin/node file 7", "/opt/runtime dir 0", "/opt/runtime/x file 0"}, nil},
+		{"replaces a file", "/var/lang/bin/node", "/opt/runtime/x",
+			[]string{"/opt/runtime dir 0", "/opt/runtime/x file 7"}, []string{"/opt/runtime/x file@0→file@7"}},
+		{"into a directory, under the source's name", "/var/lang/bin/node", "/opt/runtime",
+			[]string{"/opt/runtime dir 0", "/opt/runtime/node file 7", "/opt/runtime/x file 0"}, nil},
+		{"source through a symlink", "/lang/bin/node", "/opt/node",
+			[]string{"/opt/node file 7", "/opt/runtime dir 0", "/opt/runtime/x file 0"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dst, src := runtimeTree(t), nodeTree(t)
+			replaced, err := dst.CopyFile(src, tt.srcPath, tt.dstPath, 7)
+			if err != nil {
+				t.Fatalf("CopyFile(%q, %q) error: %v", tt.srcPath, tt.dstPath, err)
+			}
+			var got []string
+			for _, p := range paths(t, dst) {
+				if strings.HasPrefix(p, "/opt/") {
+					got = append(got, p)
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("CopyFile(%q, %q) tree under /opt =\n\t%s\nwant\n\t%s", tt.srcPath, tt.dstPath, strings.Join(got, "\n\t"), strings.Join(tt.want, "\n\t"))
+			}
+			if got := replacedString(replaced); !slices.Equal(got, tt.replaced) {
+				t.Errorf("CopyFile(%q, %q) replaced %q, want %q", tt.srcPath, tt.dstPath, got, tt.replaced)
+			}
+		})
+	}
+}
+
+func TestCopyFileErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		srcPath string
+		dstPath string
+		err     error
+	}{
+		{"missing source", "/var/missing", "/opt/x", ErrNotExist},
+		{"source is a directory", "/var/lang/bin", "/opt/x", ErrIsDir},
+		{"destination through a file", "/var/lang/bin/node", "/opt/runtime/x/node", ErrNotDir},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dst := runtimeTree(t)
+			before := paths(t, dst)
+			_, err := dst.CopyFile(nodeTree(t), tt.srcPath, tt.dstPath, 1)
+			if !errors.Is(err, tt.err) {
+				t.Errorf("CopyFile(%q, %q) error = %v, want %v", tt.srcPath, tt.dstPath, err, tt.err)
+			}
+			if got := paths(t, dst); !slices.Equal(got, before) {
+				t.Errorf("failed CopyFile(%q, %q) changed the tree to\n\t%s", tt.srcPath, tt.dstPath, strings.Join(got, "\n\t"))
+			}
+		})
+	}
+}

@@ -27,6 +27,9 @@ var ErrLoop = errors.New("too many levels of symbolic links")
 // other than a directory; it wraps ErrNotExist.
 var ErrNotDir = fmt.Errorf("not a directory: %w", ErrNotExist)
 
+// ErrIsDir is wrapped by the errors for a file operation on a directory.
+var ErrIsDir = errors.New("is a directory")
+
 // Node is one path of the tree.
 type Node struct {
 	// Entry describes the node: Kind File, Dir or Symlink, and Path is the
