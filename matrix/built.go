@@ -12,7 +12,8 @@ import (
 )
 
 // Built is the simulated result of building a pair: the runtime image with
-// the recipe's copies applied on top and its environment set.
+// the recipe's copies (from the Node.js image and, when it was read, the
+// plugin image) applied on top and its environment set.
 type Built struct {
 	// Recipe is the build simulated.
 	Recipe          *recipe.Recipe
@@ -31,9 +32,9 @@ type Built struct {
 	// CopyLayer is the layer number of the first copy: the copy number i
 	// of the recipe puts its nodes at layer CopyLayer+i.
 	CopyLayer int
-	// Missing lists the sources of copies the image they come from lacks
+	// Missing lists the copies whose source the image they come from lacks
 	// (the COPY would fail).
-	Missing []string
+	Missing []recipe.Copy
 
 	copies []recipe.Copy
 }
@@ -57,11 +58,19 @@ func simulateBuild(r *recipe.Recipe, images map[recipe.Role]*inspect.Image) (*Bu
 		if src == nil {
 			continue
 		}
-		if _, n, err := src.Tree.Resolve(c.Src); err != nil || !n.IsDir() {
-			b.Missing = append(b.Missing, c.Src)
+		// A program the recipe copies by itself (the plugin binary) is a
+		// file; every other source a directory.
+		file := copiesProgram(r, c)
+		_, n, err := src.Tree.Resolve(c.Src)
+		if err != nil || n.IsDir() == file {
+			b.Missing = append(b.Missing, c)
 			continue
 		}
-		replaced, err := b.Tree.Copy(src.Tree, c.Src, c.Dst, b.CopyLayer+i)
+		copyFn := b.Tree.Copy
+		if file {
+			copyFn = b.Tree.CopyFile
+		}
+		replaced, err := copyFn(src.Tree, c.Src, c.Dst, b.CopyLayer+i)
 		if err != nil {
 			return nil, fmt.Errorf("simulating COPY --from=%s %s %s: %w", c.From, c.Src, c.Dst, err)
 		}
@@ -73,12 +82,34 @@ func simulateBuild(r *recipe.Recipe, images map[recipe.Role]*inspect.Image) (*Bu
 	return b, nil
 }
 
+// copiesProgram reports whether c copies one of r's programs by itself.
+func copiesProgram(r *recipe.Recipe, c recipe.Copy) bool {
+	for _, p := range r.Programs {
+		if p.From == c.From && path.Clean(p.Path) == path.Clean(c.Src) {
+			return true
+		}
+	}
+	return false
+}
+
 // Role tells which image of the build a node of the built tree came from.
 func (b *Built) Role(n *fstree.Node) recipe.Role {
 	if i := n.Layer - b.CopyLayer; i >= 0 && i < len(b.copies) {
 		return b.copies[i].From
 	}
 	return recipe.Runtime
+}
+
+// MissingFrom returns the sources of the copies from role that its image
+// lacks.
+func (b *Built) MissingFrom(role recipe.Role) []string {
+	var out []string
+	for _, c := range b.Missing {
+		if c.From == role {
+			out = append(out, c.Src)
+		}
+	}
+	return out
 }
 
 // FromNodeJS reports whether a node of the built tree came from the Node.js image.
@@ -101,4 +132,13 @@ func (b *Built) Origin(n *fstree.Node) (image, layer string) {
 		return img.Ref.String(), img.Layers[n.Layer].Digest.String()
 	}
 	return img.Ref.String(), ""
+}
+
+// missingFrom returns the sources of the copies from role that its image
+// lacks; none without a built image.
+func (c *check) missingFrom(role recipe.Role) []string {
+	if c.built == nil {
+		return nil
+	}
+	return c.built.MissingFrom(role)
 }

@@ -26,8 +26,10 @@ finding of its own (` + "`abi-needs-unknown`" + `, ` + "`image-not-found`" + `).
 
 "The built image" is simulated, never built: the runtime image's merged
 layers with the build recipe's copies on top (the Node.js image's
-` + "`/var/lang`" + ` and ` + "`/opt`" + `, as Dockerfile ` + "`COPY`" + ` does: directories merge, files and
-links replace), the recipe's ` + "`ENV`" + ` lines applied, and libraries found in
+` + "`/var/lang`" + ` and ` + "`/opt`" + `, and the plugin image's
+` + "`/opt/harness/bin/harness-serverless-plugin`" + ` and ` + "`/opt/harness/scripts/`" + `,
+as Dockerfile ` + "`COPY`" + ` does: directories merge, files and links replace),
+the recipe's ` + "`ENV`" + ` lines applied, and libraries found in
 the order of the dynamic loader: DT_RPATH (only without DT_RUNPATH),
 ` + "`LD_LIBRARY_PATH`" + ` from the runtime image's config, DT_RUNPATH, the directories
 of ` + "`/etc/ld.so.conf`" + ` (with its includes), then ` + "`/lib64`" + ` and ` + "`/usr/lib64`" + `, with
@@ -57,10 +59,14 @@ make every command exit 2: `)
 // sideName says in the docs what a rule judges.
 func sideName(r Rule) string {
 	switch {
+	case r.Static && r.Side == EachPairImage:
+		return "each pair reference (lint)"
 	case r.Static:
 		return "each reference (lint)"
 	case r.Side == EachImage:
-		return "each image"
+		return "each image (runtime, Node.js, plugin)"
+	case r.Side == EachPairImage:
+		return "each pair image"
 	case r.Side == NodeJSImage:
 		return "the Node.js image"
 	}

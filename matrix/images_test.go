@@ -135,6 +135,24 @@ func node20Image(t *testing.T) v1.Image {
 // complete SAM tag, so that ref-incomplete has nothing to say.
 const layoutTag = "1.120.0-20240626164131-x86_64"
 
+// fixtureInputs is the directory of the committed fixture inputs.
+var fixtureInputs = filepath.Join("..", "testdata", "fixtures")
+
+// pluginImage returns the plugin fixture image name (fixture.PluginStatic
+// or fixture.PluginGLIBC234).
+func pluginImage(t *testing.T, name string, opts ...fixture.Option) v1.Image {
+	t.Helper()
+	s, ok := fixture.LookupPlugin(name)
+	if !ok {
+		t.Fatalf("no plugin fixture %q", name)
+	}
+	img, err := fixture.BuildPlugin(fixtureInputs, s, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
 // testMatrix is a matrix file in a temporary directory, its images OCI
 // layouts next to it.
 type testMatrix struct {
@@ -142,13 +160,32 @@ type testMatrix struct {
 	dir    string
 	images int
 	pairs  strings.Builder
+	// Plugin is plugin.base-image: by default the static fixture plugin,
+	// an OCI layout next to the file, so that no test reads Docker Hub.
+	Plugin string
 	// Serverless and Policy are written as they are, after the pairs.
 	Serverless string
 	Policy     string
 }
 
 func newMatrix(t *testing.T) *testMatrix {
-	return &testMatrix{t: t, dir: t.TempDir(), Serverless: `["3.39.0"]`}
+	m := &testMatrix{t: t, dir: t.TempDir(), Serverless: `["3.39.0"]`}
+	m.Plugin = m.plugin(pluginImage(t, fixture.PluginStatic))
+	return m
+}
+
+// pluginTag is the tag of the plugin images the tests write to a layout.
+const pluginTag = "1.1.0-beta-base-image"
+
+// plugin writes img as an OCI layout of its own and returns its reference.
+func (m *testMatrix) plugin(img v1.Image) string {
+	m.t.Helper()
+	m.images++
+	name := fmt.Sprintf("plugin%d", m.images)
+	if err := fixture.WriteLayout(filepath.Join(m.dir, name), map[string]v1.Image{pluginTag: img}); err != nil {
+		m.t.Fatal(err)
+	}
+	return "oci:" + name + ":" + pluginTag
 }
 
 // image writes img as an OCI layout of its own and returns its reference.
@@ -169,7 +206,7 @@ func (m *testMatrix) pair(id, runtime, nodejs string) {
 
 // text returns the matrix file.
 func (m *testMatrix) text() string {
-	s := "version: 1\nplugin:\n  version: 1.1.2\n  base-image: harness/serverless-plugin:1.1.0-beta-base-image\n" +
+	s := "version: 1\nplugin:\n  version: 1.1.2\n  base-image: " + m.Plugin + "\n" +
 		"target-repo: 127.0.0.1:5000/acme/serverless-plugin\nserverless: " + m.Serverless + "\npairs:\n" + m.pairs.String()
 	if m.Policy != "" {
 		s += "policy:\n" + m.Policy

@@ -94,15 +94,10 @@ func TestValidateRegistryMirror(t *testing.T) {
 	if !bytes.Contains(demoYAML, []byte("oci:sam/")) {
 		t.Fatalf("%s has no oci:sam/ references", demo)
 	}
+	if !bytes.Contains(demoYAML, []byte("base-image: oci:harness/")) {
+		t.Fatalf("%s has no oci:harness/ plugin image", demo)
+	}
 	mirrored := bytes.ReplaceAll(demoYAML, []byte("oci:sam/"), []byte("public.ecr.aws/sam/"))
-	path := filepath.Join(t.TempDir(), DefaultFile)
-	if err := os.WriteFile(path, mirrored, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	f, fs, err := Load(path)
-	if err != nil || HasSchemaErrors(fs) {
-		t.Fatalf("Load(%q) = %v, %v", path, fs, err)
-	}
 
 	inProcess, stop, err := fixture.StartRegistry()
 	if err != nil {
@@ -121,6 +116,16 @@ func TestValidateRegistryMirror(t *testing.T) {
 			}
 			if err := fixture.PushAll(host, filepath.Join("..", "testdata", "fixtures")); err != nil {
 				t.Fatal(err)
+			}
+			// The plugin image is read from the same registry, by its own name.
+			text := bytes.ReplaceAll(mirrored, []byte("oci:harness/"), []byte(host+"/harness/"))
+			path := filepath.Join(t.TempDir(), DefaultFile)
+			if err := os.WriteFile(path, text, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			f, fs, err := Load(path)
+			if err != nil || HasSchemaErrors(fs) {
+				t.Fatalf("Load(%q) = %v, %v", path, fs, err)
 			}
 			cacheDir := t.TempDir()
 			run := func() (*Report, int64) {
@@ -196,6 +201,8 @@ func TestValidateRegistryNotFound(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := newMatrix(t)
+	ps, _ := fixture.LookupPlugin(fixture.PluginStatic)
+	m.Plugin = ps.Ref(host)
 	m.pair("no-tag", python, noTag)
 	m.pair("no-repo", python, noRepo)
 	m.pair("arm-only", python, armIndex+d.Hex)

@@ -15,7 +15,7 @@ func init() {
 		ID:      RuleImageNotFound,
 		Default: Error,
 		Summary: "the reference does not resolve (unknown repository, tag or digest; missing local path)",
-		Help:    "Check the repository and tag in the ECR public gallery.",
+		Help:    "Check the repository and tag in the ECR public gallery (for `plugin.base-image`, in the registry that serves it).",
 		Side:    EachImage,
 		Check: func(c *check) []problem {
 			if c.err == nil || errors.Is(c.err, inspect.ErrPlatform) {

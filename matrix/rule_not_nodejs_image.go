@@ -32,9 +32,9 @@ func checkNodeJSImage(c *check) []problem {
 		out = append(out, problem{fmt.Sprintf("nodejs image %q has no %s; it is not a Node.js image", c.pair.NodeJS.V, recipe.NodePath),
 			&Evidence{Image: c.pair.NodeJS.V, Path: recipe.NodePath, Expected: "an executable", Found: "nothing"}})
 	}
-	if c.built != nil && len(c.built.Missing) > 0 {
-		out = append(out, problem{fmt.Sprintf("nodejs image %q has no %s; COPY --from=nodejs of it would fail", c.pair.NodeJS.V, strings.Join(c.built.Missing, " or ")),
-			&Evidence{Image: c.pair.NodeJS.V, Path: c.built.Missing[0], Expected: "a directory", Found: "nothing"}})
+	if missing := c.missingFrom(recipe.NodeJS); len(missing) > 0 {
+		out = append(out, problem{fmt.Sprintf("nodejs image %q has no %s; COPY --from=nodejs of it would fail", c.pair.NodeJS.V, strings.Join(missing, " or ")),
+			&Evidence{Image: c.pair.NodeJS.V, Path: missing[0], Expected: "a directory", Found: "nothing"}})
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/sammatrix/sammatrix/inspect/layer"
+	"github.com/sammatrix/sammatrix/matrix/recipe"
 )
 
 // RuleOverlayOverwrites: the copy replaces files of the runtime image.
@@ -38,7 +39,9 @@ func checkOverwrites(c *check) []problem {
 	}
 	var paths []string
 	for _, r := range c.built.Replaced {
-		if !sameEntry(r.Old.Entry, r.New.Entry) {
+		// The message speaks of the Node.js image's copies; the plugin's
+		// binary and scripts go where a runtime image has nothing.
+		if c.built.Role(r.New) == recipe.NodeJS && !sameEntry(r.Old.Entry, r.New.Entry) {
 			paths = append(paths, r.Path)
 		}
 	}

@@ -27,7 +27,7 @@ func init() {
 		Default: Error,
 		Summary: "the reference pins neither a digest nor a complete `<sam-cli>-<YYYYMMDDhhmmss>-x86_64` tag; `latest`, `latest-x86_64`, `1.145.2` (multi-architecture lists that go stale) and arm64 tags are rejected",
 		Help:    "Pin a complete tag such as `1.143.0-20250822194415-x86_64`, or a digest.",
-		Side:    EachImage,
+		Side:    EachPairImage,
 		Static:  true,
 		Check: func(c *check) []problem {
 			if msg := incomplete(c.image.Ref); msg != "" {

@@ -22,7 +22,7 @@ func init() {
 		Default: Error,
 		Summary: "a registry image is not under `public.ecr.aws/sam/build-*` (local `oci:`/archive sources are not judged)",
 		Help:    "Use the official SAM build image; set the rule to `warning` or `off` for a deliberate private copy.",
-		Side:    EachImage,
+		Side:    EachPairImage,
 		Static:  true,
 		Check: func(c *check) []problem {
 			if msg := notOfficial(c.image.Ref); msg != "" {

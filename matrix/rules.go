@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/sammatrix/sammatrix/inspect"
-	"github.com/sammatrix/sammatrix/inspect/ldso"
 )
 
 // Side is what a rule judges. A finding is placed on that side's line of
@@ -13,9 +12,16 @@ import (
 type Side int
 
 const (
-	// EachImage rules judge each image reference of a pair on its own; a
-	// finding points at the reference.
+	// EachImage rules judge each image a pair's build reads on its own:
+	// the pair's runtime and Node.js images and the plugin image
+	// (plugin.base-image), which every pair copies from. A finding points
+	// at the reference: the pair's, or plugin.base-image's line, once for
+	// every pair.
 	EachImage Side = iota
+	// EachPairImage rules judge the pair's runtime and Node.js references,
+	// each on its own (the SAM build images, not the plugin image); a
+	// finding points at the reference.
+	EachPairImage
 	// NodeJSImage rules judge the Node.js image; a finding points at it.
 	NodeJSImage
 	// PairOfImages rules judge the two images together and the image built
@@ -70,16 +76,17 @@ func RuleIDs() []string {
 	return ids
 }
 
-// check is what a rule sees of one pair. For an EachImage rule, image,
-// img and err describe the side being judged.
+// check is what a rule sees of one pair. For an EachImage or EachPairImage
+// rule, image, img and err describe the image being judged.
 type check struct {
 	file *File
 	pair Pair
-	// runtime and nodejs are nil when the image could not be read (a
-	// finding of image-not-found or arch-not-amd64 then says why), and in
-	// lint, where no image is read.
-	runtime, nodejs *inspect.Image
-	built           *Built
+	// runtime, nodejs and plugin are nil when the image could not be read
+	// (a finding of image-not-found or arch-not-amd64 then says why), and
+	// in lint, where no image is read; plugin is nil too when the file
+	// names no plugin image.
+	runtime, nodejs, plugin *inspect.Image
+	built                   *Built
 	// engines maps each Serverless version to its engines.node range; a
 	// version without an entry was not looked up.
 	engines map[string]string
@@ -92,9 +99,24 @@ type check struct {
 	// errs holds why an image could not be read, by reference.
 	errs map[string]error
 
-	// load and loadErr memoize the simulated load of node.
-	load    *ldso.Result
-	loadErr error
+	// loads memoizes the simulated loads of the recipe's programs; nil
+	// until programLoads runs.
+	loads []*programLoad
+}
+
+// sideImage is an image reference of the file and what was read of it.
+type sideImage struct {
+	image Image
+	img   *inspect.Image
+}
+
+// images returns the references a rule of side s judges one by one.
+func (c *check) images(s Side) []sideImage {
+	out := []sideImage{{c.pair.Runtime, c.runtime}, {c.pair.NodeJS, c.nodejs}}
+	if s == EachImage && c.file.Plugin.BaseImage.Set {
+		out = append(out, sideImage{c.file.Plugin.BaseImage, c.plugin})
+	}
+	return out
 }
 
 // problem is what a check finds; the rule, the position and the severity
@@ -122,11 +144,8 @@ func run(c *check, keep func(Rule) bool) []Finding {
 			continue
 		}
 		switch r.Side {
-		case EachImage:
-			for _, side := range []struct {
-				image Image
-				img   *inspect.Image
-			}{{c.pair.Runtime, c.runtime}, {c.pair.NodeJS, c.nodejs}} {
+		case EachImage, EachPairImage:
+			for _, side := range c.images(r.Side) {
 				if !side.image.Set {
 					continue
 				}

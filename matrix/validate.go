@@ -33,8 +33,8 @@ type ValidateOptions struct {
 	Engines EnginesFunc
 }
 
-// Validate inspects every image of f once and applies every rule to every
-// pair. Findings of the file itself (schema problems) must have been ruled
+// Validate inspects every image of f once (the pairs' images and the
+// plugin image) and applies every rule to every pair. Findings of the file itself (schema problems) must have been ruled
 // out before. A reference that does not resolve is an image-not-found
 // finding; a registry that cannot be reached, refused credentials or a
 // damaged layer is an error (the run cannot judge anything it did not read).
@@ -62,6 +62,19 @@ type inspected struct {
 	err error
 }
 
+// fileImages returns every image reference of f in the order of the file:
+// the plugin image, if any, then the pairs' images.
+func fileImages(f *File) []Image {
+	var out []Image
+	if f.Plugin.BaseImage.Set {
+		out = append(out, f.Plugin.BaseImage)
+	}
+	for _, p := range f.Pairs {
+		out = append(out, p.Runtime, p.NodeJS)
+	}
+	return out
+}
+
 // inspectImages reads every distinct image of f at once. It fails on the
 // errors that leave nothing to judge; an image that does not resolve is
 // kept with its error, for a finding on its line.
@@ -70,13 +83,11 @@ func inspectImages(ctx context.Context, f *File, in ImageReader) (map[string]ins
 	var refs []imageref.Reference
 	var keys []string
 	seen := map[string]bool{}
-	for _, p := range f.Pairs {
-		for _, img := range []Image{p.Runtime, p.NodeJS} {
-			if !seen[img.V] {
-				seen[img.V] = true
-				keys = append(keys, img.V)
-				refs = append(refs, img.Ref.WithBase(base))
-			}
+	for _, img := range fileImages(f) {
+		if !seen[img.V] {
+			seen[img.V] = true
+			keys = append(keys, img.V)
+			refs = append(refs, img.Ref.WithBase(base))
 		}
 	}
 	imgs, errs := in.InspectAll(ctx, refs)
@@ -104,16 +115,14 @@ func inspectImages(ctx context.Context, f *File, in ImageReader) (map[string]ins
 func imageWarnings(f *File, images map[string]inspected) []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, p := range f.Pairs {
-		for _, img := range []Image{p.Runtime, p.NodeJS} {
-			in := images[img.V]
-			if seen[img.V] || in.img == nil || in.img.Facts == nil {
-				continue
-			}
-			seen[img.V] = true
-			for _, w := range in.img.Facts.Warnings {
-				out = append(out, fmt.Sprintf("image %q: %s", img.V, w))
-			}
+	for _, img := range fileImages(f) {
+		in := images[img.V]
+		if seen[img.V] || in.img == nil || in.img.Facts == nil {
+			continue
+		}
+		seen[img.V] = true
+		for _, w := range in.img.Facts.Warnings {
+			out = append(out, fmt.Sprintf("image %q: %s", img.V, w))
 		}
 	}
 	return out
@@ -151,10 +160,15 @@ func lookupEngines(ctx context.Context, f *File, ask EnginesFunc, r *Report) map
 // judge applies every rule to one pair, with the severities of f's policy.
 func judge(f *File, p Pair, images map[string]inspected, engines map[string]string) (PairResult, error) {
 	c := &check{file: f, pair: p, engines: engines, errs: map[string]error{}}
-	for _, side := range []struct {
+	type side struct {
 		img **inspect.Image
 		ref Image
-	}{{&c.runtime, p.Runtime}, {&c.nodejs, p.NodeJS}} {
+	}
+	sides := []side{{&c.runtime, p.Runtime}, {&c.nodejs, p.NodeJS}}
+	if f.Plugin.BaseImage.Set {
+		sides = append(sides, side{&c.plugin, f.Plugin.BaseImage})
+	}
+	for _, side := range sides {
 		in := images[side.ref.V]
 		if in.err != nil {
 			c.errs[side.ref.V] = in.err
@@ -163,7 +177,13 @@ func judge(f *File, p Pair, images map[string]inspected, engines map[string]stri
 		*side.img = in.img
 	}
 	if c.runtime != nil && c.nodejs != nil {
-		b, err := simulateBuild(recipe.Default, map[recipe.Role]*inspect.Image{recipe.Runtime: c.runtime, recipe.NodeJS: c.nodejs})
+		// Without the plugin image (it did not resolve: image-not-found
+		// says so) the build is simulated without its copies.
+		roles := map[recipe.Role]*inspect.Image{recipe.Runtime: c.runtime, recipe.NodeJS: c.nodejs}
+		if c.plugin != nil {
+			roles[recipe.Plugin] = c.plugin
+		}
+		b, err := simulateBuild(recipe.Default, roles)
 		if err != nil {
 			return PairResult{}, fmt.Errorf("pair %q: %w", p.ID.V, err)
 		}

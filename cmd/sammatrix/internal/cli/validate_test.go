@@ -77,10 +77,12 @@ func TestValidateUnreachableRegistry(t *testing.T) {
 	l.Close() // nothing listens there any more
 	dir := t.TempDir()
 	matrix := filepath.Join(dir, "matrix.yaml")
+	// The plugin image is on the same unreachable registry: nothing here
+	// may reach out to Docker Hub.
 	err = os.WriteFile(matrix, []byte(`version: 1
 plugin:
   version: 1.1.2
-  base-image: harness/serverless-plugin:1.1.0-beta-base-image
+  base-image: `+host+`/harness/serverless-plugin:1.1.0-beta-base-image
 target-repo: 127.0.0.1:5000/acme/serverless-plugin
 serverless: ["3.39.0"]
 pairs:
@@ -98,7 +100,7 @@ pairs:
 			if code := run(args, &stdout, &stderr); code != ExitFailure {
 				t.Fatalf("run(%q) = %d, want %d\nstdout:\n%s\nstderr:\n%s", args, code, ExitFailure, stdout.String(), stderr.String())
 			}
-			// Both images fail alike: one message, naming the registry.
+			// All three images fail alike: one message, naming the registry.
 			if n := strings.Count(stderr.String(), "registry "+host); n != 1 {
 				t.Errorf("run(%q) stderr = %q, want it to name registry %s once", args, stderr.String(), host)
 			}
