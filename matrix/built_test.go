@@ -183,3 +183,46 @@ func TestSimulateBuildFollowsRecipe(t *testing.T) {
 func simulate(runtime, nodejs *inspect.Image) (*Built, error) {
 	return simulateBuild(recipe.Default, map[recipe.Role]*inspect.Image{recipe.Runtime: runtime, recipe.NodeJS: nodejs})
 }
+
+// The plugin image's binary (a file) and scripts (a directory) are copied
+// in after the Node.js image's trees, and keep their origin.
+func TestSimulateBuildPlugin(t *testing.T) {
+	runtime, nodejs := inspectImage(t, al2023Runtime(t)), inspectImage(t, node20Image(t))
+	plugin := inspectImage(t, pluginImage(t, fixture.PluginStatic))
+	b, err := simulateBuild(recipe.Default, map[recipe.Role]*inspect.Image{recipe.Runtime: runtime, recipe.NodeJS: nodejs, recipe.Plugin: plugin})
+	if err != nil {
+		t.Fatalf("simulateBuild(...): %v", err)
+	}
+	for _, p := range []string{recipe.PluginBinary, recipe.Entrypoint} {
+		n, ok := b.Tree.Lookup(p)
+		if !ok {
+			t.Errorf("built image has no %s", p)
+			continue
+		}
+		if b.Role(n) != recipe.Plugin {
+			t.Errorf("Role(%s) = %s, want %s", p, b.Role(n), recipe.Plugin)
+		}
+		if img, layer := b.Origin(n); img != plugin.Ref.String() || layer != plugin.Layers[1].Digest.String() {
+			t.Errorf("Origin(%s) = %s, %s, want %s, %s", p, img, layer, plugin.Ref, plugin.Layers[1].Digest)
+		}
+	}
+	if n, ok := b.Tree.Lookup(recipe.NodePath); !ok || b.Role(n) != recipe.NodeJS {
+		t.Errorf("built image lost node from the Node.js image")
+	}
+	if len(b.Missing) != 0 || len(b.Replaced) != 0 {
+		t.Errorf("simulateBuild(...) Missing %+v, Replaced %+v, want none", b.Missing, b.Replaced)
+	}
+
+	// A plugin image without its scripts: the copy is missing, the binary is there.
+	scriptless := inspectImage(t, buildImage(t, []fixture.File{elfFile(t, "plugin-static/harness-serverless-plugin", fixture.PluginBinaryPath)}))
+	b, err = simulateBuild(recipe.Default, map[recipe.Role]*inspect.Image{recipe.Runtime: runtime, recipe.NodeJS: nodejs, recipe.Plugin: scriptless})
+	if err != nil {
+		t.Fatalf("simulateBuild(...): %v", err)
+	}
+	if got, want := b.MissingFrom(recipe.Plugin), []string{recipe.PluginScripts}; !slices.Equal(got, want) || len(b.MissingFrom(recipe.NodeJS)) != 0 {
+		t.Errorf("simulateBuild(plugin without scripts).Missing = %+v, want only the plugin's %q", b.Missing, want)
+	}
+	if _, ok := b.Tree.Lookup(recipe.PluginBinary); !ok {
+		t.Errorf("simulateBuild(plugin without scripts): no %s", recipe.PluginBinary)
+	}
+}
