@@ -8,6 +8,7 @@ import (
 
 	"github.com/sammatrix/sammatrix/inspect"
 	"github.com/sammatrix/sammatrix/matrix"
+	"github.com/sammatrix/sammatrix/matrix/plan"
 )
 
 // Format is an output format.
@@ -105,6 +106,34 @@ var inspectWriters = formatTable[[]*inspect.Facts]{
 	{Table, plain(WriteInspectTable)},
 	{JSON, plain(WriteInspectJSON)},
 }
+
+// planWriters are the formats of plan's grid.
+var planWriters = formatTable[*plan.Grid]{
+	{Table, plain(WritePlanTable)},
+	{Markdown, plain(WritePlanMarkdown)},
+	{JSON, plain(WritePlanJSON)},
+}
+
+// upgradeWriters are the formats of plan --upgrade.
+var upgradeWriters = formatTable[*plan.Upgrades]{
+	{Table, plain(WriteUpgradeTable)},
+	{Markdown, plain(WriteUpgradeMarkdown)},
+	{JSON, plain(WriteUpgradeJSON)},
+}
+
+// PlanFormats lists the formats of plan's grid, the default first.
+func PlanFormats() Formats { return planWriters.formats() }
+
+// PlanWriter returns the writer of a plan's grid in format f, or an error
+// that lists the formats there are.
+func PlanWriter(f Format) (Writer[*plan.Grid], error) { return planWriters.writer(f) }
+
+// UpgradeFormats lists the formats of plan --upgrade, the default first.
+func UpgradeFormats() Formats { return upgradeWriters.formats() }
+
+// UpgradeWriter returns the writer of upgrades in format f, or an error
+// that lists the formats there are.
+func UpgradeWriter(f Format) (Writer[*plan.Upgrades], error) { return upgradeWriters.writer(f) }
 
 // LintFormats lists the formats of lint's findings, the default first.
 func LintFormats() Formats { return lintWriters.formats() }

@@ -200,6 +200,6 @@ sammatrix reads matrix.yaml and checks the pairs without running a container.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError("%v\nRun '%s --help' for usage.", err, c.CommandPath())
 	})
-	root.AddCommand(newValidate(), newLint(), newInspect(), newRender(), newVersion())
+	root.AddCommand(newValidate(), newLint(), newInspect(), newRender(), newPlan(), newVersion())
 	return root
 }
