@@ -52,7 +52,9 @@ func testRegistry(t testing.TB, cacheDir string) *reader.Inspector {
 		}
 	}
 	in, err := reader.New(reader.Options{
-		Mirrors:  []reader.Mirror{{From: "public.ecr.aws", To: host}},
+		// The plugin image of the test matrices (harness/...) is served by
+		// the same registry, as PushAll pushes it.
+		Mirrors:  []reader.Mirror{{From: "public.ecr.aws", To: host}, {From: "index.docker.io", To: host}},
 		Insecure: []string{host},
 		CacheDir: cacheDir,
 	})
