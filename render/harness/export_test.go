@@ -1,0 +1,5 @@
+package harness
+
+// SchemaChecker builds the Harness schema checker for the package's
+// external tests.
+var SchemaChecker = schemaChecker
