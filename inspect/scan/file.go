@@ -30,14 +30,14 @@ type want struct {
 
 // contents gathers the facts of one file while its contents stream by.
 type contents struct {
-	hash  *xxh3.Hasher
-	text  []byte
-	mem   []byte   // an ELF file buffered in memory
+	hash *xxh3.Hasher
+	text []byte
+	mem  []byte // an ELF file buffered in memory
 	// pooled is the buffer mem lives in, given back to the pool on close.
 	pooled *[]byte
-	spill *os.File // a large ELF file spilled to disk
-	isELF bool
-	ver   *versionFinder
+	spill  *os.File // a large ELF file spilled to disk
+	isELF  bool
+	ver    *versionFinder
 	// release gives back what mem took from the memory budget.
 	release func()
 }
