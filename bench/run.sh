@@ -1,40 +1,49 @@
 #!/usr/bin/env bash
 # bench/run.sh measures sammatrix inspect on this machine and prints a
-# markdown table of the figures against the goals:
+# markdown table of the figures against the goals, each as a ratio to the
+# floor: (f) bench/floor, which decompresses the same layer blobs one after
+# another, on one core, with the decoder inspect uses, to io.Discard, in one
+# process. Measured in the same rounds:
 #
-#   - cold inspect of a large synthetic image (empty --cache-dir; also
-#     --no-cache, and --jobs 1 for one core) against
-#     (a) `gzip -dc` of the same layer blobs one after another and
-#     (b) a flatten with go-containerregistry's mutate.Extract; goal ≤ 1.0× (a);
+#   - cold inspect of a large synthetic image: --no-cache on every CPU,
+#     goal ≤ 0.6× (f); --no-cache --jobs 1, goal ≤ 1.1× (f); with an empty
+#     --cache-dir; next to `gzip -dc` of the blobs and a flatten with
+#     go-containerregistry's mutate.Extract;
 #   - peak RSS of that cold inspect; goal ≤ 150 MB;
+#   - cold inspect --no-cache of an image whose top layer is one file of
+#     zeros under /opt (--zeros, 2 GiB), goal ≤ 1.2× its own floor and
+#     peak RSS ≤ 100 MB;
 #   - warm inspect (every layer cached) of one image, goal ≤ 50 ms, and of
 #     every distinct image of testdata/demo/matrix.yaml, goal ≤ 200 ms.
 #
-# Usage: bench/run.sh [--size 512M] [--layers 6] [--reps 7] [--warm-reps 15]
+# Usage: bench/run.sh [--size 512M] [--layers 6] [--zeros 2G] [--reps 7] [--warm-reps 15]
 #
-# It builds the command, the image generator (bench/gen) and the flattener
-# (bench/flatten) into a temporary directory, writes the image there, runs
-# every measurement --reps times, interleaved so that a burst of load on the
-# machine hits all of them alike, and reports medians. The blobs are read once
-# first, so every measurement reads them from the page cache: "cold" means
-# nothing in sammatrix's cache, not a cold disk. Needs bash 5, Go, gzip and
-# GNU time (/usr/bin/time, Debian package "time"); never root.
+# It builds the command, the image generator (bench/gen), the floor
+# (bench/floor) and the flattener (bench/flatten) into a temporary
+# directory, writes the images there, runs every measurement --reps times,
+# interleaved so that a burst of load on the machine hits all of them alike,
+# and reports medians. The blobs are read once first, so every measurement
+# reads them from the page cache: "cold" means nothing in sammatrix's cache,
+# not a cold disk. --zeros 0 leaves the zeros image out. Needs bash 5, Go,
+# gzip and GNU time (/usr/bin/time, Debian package "time"); never root.
 set -euo pipefail
 export LC_ALL=C
 
 size=512M
 layers=6
+zeros=2G
 reps=7
 warm_reps=15
 
 usage() {
-	echo "usage: bench/run.sh [--size 512M] [--layers 6] [--reps 7] [--warm-reps 15]" >&2
+	echo "usage: bench/run.sh [--size 512M] [--layers 6] [--zeros 2G] [--reps 7] [--warm-reps 15]" >&2
 	exit 2
 }
 while (($#)); do
 	case $1 in
 	--size) size=${2:?}; shift 2 ;;
 	--layers) layers=${2:?}; shift 2 ;;
+	--zeros) zeros=${2:?}; shift 2 ;;
 	--reps) reps=${2:?}; shift 2 ;;
 	--warm-reps) warm_reps=${2:?}; shift 2 ;;
 	-h | --help) usage ;;
@@ -68,6 +77,7 @@ log "building into $tmp"
 go build -o "$tmp/sammatrix" ./cmd/sammatrix
 go build -o "$tmp/gen" ./bench/gen
 go build -o "$tmp/flatten" ./bench/flatten
+go build -o "$tmp/floor" ./bench/floor
 
 log "writing the synthetic image ($size over $layers generated layers)"
 "$tmp/gen" -o "$tmp/image" -size "$size" -layers "$layers" >"$tmp/gen.txt"
@@ -75,6 +85,16 @@ ref=$(awk '$1 == "ref" { print $2 }' "$tmp/gen.txt")
 mapfile -t blobs < <(awk '$1 == "layer" { print $2 }' "$tmp/gen.txt")
 read -r compressed uncompressed files < <(awk '$1 == "total" { print $2, $3, $4 }' "$tmp/gen.txt")
 cat "${blobs[@]}" >/dev/null # into the page cache
+
+zblobs=()
+if [[ $zeros != 0 ]]; then
+	log "writing the zeros image ($zeros of zeros under /opt)"
+	"$tmp/gen" -o "$tmp/zeros" -zeros "$zeros" >"$tmp/zgen.txt"
+	zref=$(awk '$1 == "ref" { print $2 }' "$tmp/zgen.txt")
+	mapfile -t zblobs < <(awk '$1 == "layer" { print $2 }' "$tmp/zgen.txt")
+	read -r zcompressed zuncompressed _ < <(awk '$1 == "total" { print $2, $3, $4 }' "$tmp/zgen.txt")
+	cat "${zblobs[@]}" >/dev/null
+fi
 
 demo=testdata/demo
 mapfile -t demo_refs < <(awk '/^[[:space:]]*(-[[:space:]]+)?(runtime|nodejs):/ { print $NF }' "$demo/matrix.yaml" | awk '!seen[$0]++')
@@ -116,14 +136,19 @@ minmax() {
 
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
-log "cold: $reps rounds of gzip -dc, inspect (empty --cache-dir), inspect --no-cache, inspect --no-cache --jobs 1, mutate.Extract"
+log "cold: $reps rounds of floor, gzip -dc, inspect (empty --cache-dir), inspect --no-cache, inspect --no-cache --jobs 1, mutate.Extract${zblobs:+, and the zeros image}"
 for ((i = 1; i <= reps; i++)); do
+	measure floor "$tmp/floor" "${blobs[@]}"
 	measure gzip bash -c 'for b; do gzip -dc "$b"; done' _ "${blobs[@]}"
 	measure cold "$tmp/sammatrix" inspect --no-progress --cache-dir "$tmp/cache-cold-$i" "$ref"
 	rm -rf "$tmp/cache-cold-$i"
 	measure nocache "$tmp/sammatrix" inspect --no-progress --no-cache "$ref"
 	measure jobs1 "$tmp/sammatrix" inspect --no-progress --no-cache --jobs 1 "$ref"
 	measure extract "$tmp/flatten" "${ref#oci:}"
+	if ((${#zblobs[@]})); then
+		measure zfloor "$tmp/floor" "${zblobs[@]}"
+		measure zeros "$tmp/sammatrix" inspect --no-progress --no-cache "$zref"
+	fi
 done
 
 log "warm: a filling run and a warm-up run, then $warm_reps rounds"
@@ -140,6 +165,7 @@ done
 
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
+floor_ms=$(median "$tmp/floor.wall")
 gzip_ms=$(median "$tmp/gzip.wall")
 cold_ms=$(median "$tmp/cold.wall")
 nocache_ms=$(median "$tmp/nocache.wall")
@@ -155,15 +181,17 @@ jobs1_rss=$(median "$tmp/jobs1.res" 1)
 extract_rss=$(median "$tmp/extract.res" 1)
 cpu() { awk '{ print $2 + $3 }' "$tmp/$1.res" >"$tmp/$1.cpu" && median "$tmp/$1.cpu" | awk '{ printf "%.2f", $1 }'; }
 
-# row LABEL NAME MS RSS_KB CPU_S GOAL MET
+# row LABEL NAME MS RSS_KB CPU_S RATIO GOAL MET
 row() {
-	printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$1" \
+	printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" \
 		"$(awk -v v="$3" 'BEGIN { if (v >= 1000) printf "%.2f s", v / 1000; else printf "%.1f ms", v }')" \
-		"$(minmax "$tmp/$2.wall") ms" "$4" "$5" "$6" "$7"
+		"$(minmax "$tmp/$2.wall") ms" "$4" "$5" "$6" "$7" "$8"
 }
-mb() { awk -v k="$1" 'BEGIN { printf "%.0f MB", k * 1024 / 1e6 }'; }
+mb() { awk -v k="$1" 'BEGIN { m = k * 1024 / 1e6; printf (m < 10 ? "%.1f MB" : "%.0f MB"), m }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
 met() { awk -v v="$1" -v g="$2" 'BEGIN { print (v <= g) ? "met" : "not met" }'; }
+# metr MS BASE_MS GOAL_RATIO: whether MS is at most GOAL_RATIO × BASE_MS.
+metr() { met "$(awk -v a="$1" -v b="$2" 'BEGIN { print a / b }')" "$3"; }
 
 echo
 echo "## sammatrix inspect benchmark"
@@ -171,18 +199,31 @@ echo
 echo "- machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $(go version | awk '{ print $3, $4 }'), $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "- load average (1, 5, 15 min): $load_start at the start, $load_end at the end"
 echo "- synthetic image: ${#blobs[@]} layers (the $(awk '$1 == "layer" && $5 == 0' "$tmp/gen.txt" | wc -l) of the nodejs20.x fixture, $layers generated), $files generated files, $(mb $((uncompressed / 1024))) uncompressed, $(mb $((compressed / 1024))) of gzip blobs ($(ratio "$uncompressed" "$compressed"))"
+if ((${#zblobs[@]})); then
+	echo "- zeros image: ${#zblobs[@]} layers (the fixture's, then one file of $zeros zero bytes under /opt), $(mb $((zuncompressed / 1024))) uncompressed, $(mb $((zcompressed / 1024))) of gzip blobs"
+fi
 echo "- demo: ${#demo_refs[@]} distinct images of $demo/matrix.yaml"
-echo "- $reps cold rounds, $warm_reps warm rounds; medians, with the range of the wall times"
+echo "- $reps cold rounds, $warm_reps warm rounds; medians, with the range of the wall times; ratios are of medians measured in the same rounds"
 echo
-echo "| measurement | wall (median) | range | peak RSS | CPU user+sys | goal | |"
-echo "|---|---|---|---|---|---|---|"
-row "(a) \`gzip -dc\` of the ${#blobs[@]} blobs, one after another" gzip "$gzip_ms" "–" "$(cpu gzip) s" "baseline" ""
-row "cold \`sammatrix inspect\`, empty --cache-dir" cold "$cold_ms" "$(mb "$cold_rss")" "$(cpu cold) s" "≤ 1.0× (a): $(ratio "$cold_ms" "$gzip_ms")" "$(met "$cold_ms" "$gzip_ms")"
-row "cold \`sammatrix inspect --no-cache\`" nocache "$nocache_ms" "$(mb "$nocache_rss")" "$(cpu nocache) s" "$(ratio "$nocache_ms" "$gzip_ms") of (a)" ""
-row "cold \`sammatrix inspect --no-cache --jobs 1\` (one layer at a time)" jobs1 "$jobs1_ms" "$(mb "$jobs1_rss")" "$(cpu jobs1) s" "$(ratio "$jobs1_ms" "$gzip_ms") of (a)" ""
-row "(b) \`mutate.Extract\` flatten to io.Discard" extract "$extract_ms" "$(mb "$extract_rss")" "$(cpu extract) s" "cold is $(ratio "$cold_ms" "$extract_ms") of (b)" ""
-printf '| peak RSS of the cold inspect, largest of the rounds | | | %s | | ≤ 150 MB | %s |\n' \
+echo "| measurement | wall (median) | range | peak RSS | CPU user+sys | × floor | goal | |"
+echo "|---|---|---|---|---|---|---|---|"
+row "(f) floor: bench/floor inflates the ${#blobs[@]} blobs, one after another" floor "$floor_ms" "–" "$(cpu floor) s" "1.00×" "baseline" ""
+row "\`gzip -dc\` of the same blobs, one after another" gzip "$gzip_ms" "–" "$(cpu gzip) s" "$(ratio "$gzip_ms" "$floor_ms")" "" ""
+row "cold \`sammatrix inspect --no-cache\`" nocache "$nocache_ms" "$(mb "$nocache_rss")" "$(cpu nocache) s" "$(ratio "$nocache_ms" "$floor_ms")" "≤ 0.6×" "$(metr "$nocache_ms" "$floor_ms" 0.6)"
+row "cold \`sammatrix inspect --no-cache --jobs 1\` (one layer at a time)" jobs1 "$jobs1_ms" "$(mb "$jobs1_rss")" "$(cpu jobs1) s" "$(ratio "$jobs1_ms" "$floor_ms")" "≤ 1.1×" "$(metr "$jobs1_ms" "$floor_ms" 1.1)"
+row "cold \`sammatrix inspect\`, empty --cache-dir" cold "$cold_ms" "$(mb "$cold_rss")" "$(cpu cold) s" "$(ratio "$cold_ms" "$floor_ms")" "" ""
+row "\`mutate.Extract\` flatten to io.Discard" extract "$extract_ms" "$(mb "$extract_rss")" "$(cpu extract) s" "$(ratio "$extract_ms" "$floor_ms")" "" ""
+printf '| peak RSS of the cold inspect, largest of the rounds | | | %s | | | ≤ 150 MB | %s |\n' \
 	"$(mb "$cold_rss_max")" "$(met "$(awk -v k="$cold_rss_max" 'BEGIN { print k * 1024 / 1e6 }')" 150)"
-row "warm inspect, the synthetic image" warm "$warm_ms" "" "" "≤ 50 ms" "$(met "$warm_ms" 50)"
-row "warm inspect, one demo image" warmone "$warmone_ms" "" "" "≤ 50 ms" "$(met "$warmone_ms" 50)"
-row "warm inspect, the ${#demo_refs[@]} demo images at once" warmdemo "$warmdemo_ms" "" "" "≤ 200 ms" "$(met "$warmdemo_ms" 200)"
+if ((${#zblobs[@]})); then
+	zfloor_ms=$(median "$tmp/zfloor.wall")
+	zeros_ms=$(median "$tmp/zeros.wall")
+	zeros_rss_max=$(awk '$1 > m { m = $1 } END { print m }' "$tmp/zeros.res")
+	row "(z) zeros image: bench/floor of its ${#zblobs[@]} blobs" zfloor "$zfloor_ms" "–" "$(cpu zfloor) s" "1.00× (z)" "baseline" ""
+	row "zeros image: cold \`sammatrix inspect --no-cache\`" zeros "$zeros_ms" "$(mb "$(median "$tmp/zeros.res" 1)")" "$(cpu zeros) s" "$(ratio "$zeros_ms" "$zfloor_ms") (z)" "≤ 1.2× (z)" "$(metr "$zeros_ms" "$zfloor_ms" 1.2)"
+	printf '| peak RSS of the zeros inspect, largest of the rounds | | | %s | | | ≤ 100 MB | %s |\n' \
+		"$(mb "$zeros_rss_max")" "$(met "$(awk -v k="$zeros_rss_max" 'BEGIN { print k * 1024 / 1e6 }')" 100)"
+fi
+row "warm inspect, the synthetic image" warm "$warm_ms" "" "" "" "≤ 50 ms" "$(met "$warm_ms" 50)"
+row "warm inspect, one demo image" warmone "$warmone_ms" "" "" "" "≤ 50 ms" "$(met "$warmone_ms" 50)"
+row "warm inspect, the ${#demo_refs[@]} demo images at once" warmdemo "$warmdemo_ms" "" "" "" "≤ 200 ms" "$(met "$warmdemo_ms" 200)"

@@ -70,8 +70,8 @@ func TestSimulateBuild(t *testing.T) {
 	}
 	got, _ := b.Tree.Lookup("/var/lang/lib/shared.txt")
 	want, _ := nodejs.Tree.Lookup("/var/lang/lib/shared.txt")
-	if got.Entry.Digest == "" || got.Entry.Digest != want.Entry.Digest {
-		t.Errorf("/var/lang/lib/shared.txt has digest %q, want the Node.js image's %q", got.Entry.Digest, want.Entry.Digest)
+	if got.Entry.Fingerprint == "" || got.Entry.Fingerprint != want.Entry.Fingerprint {
+		t.Errorf("/var/lang/lib/shared.txt has fingerprint %q, want the Node.js image's %q", got.Entry.Fingerprint, want.Entry.Fingerprint)
 	}
 	if len(b.Replaced) != 1 || b.Replaced[0].Path != "/var/lang/lib/shared.txt" {
 		t.Errorf("Replaced = %+v, want /var/lang/lib/shared.txt", b.Replaced)

@@ -28,7 +28,7 @@ const shownPaths = 5
 // sameEntry reports whether a copy put back what was there: same kind,
 // same contents, same link.
 func sameEntry(a, b *layer.Entry) bool {
-	return a.Kind == b.Kind && a.Link == b.Link && a.Size == b.Size && a.Digest == b.Digest && a.Digest != "" ||
+	return a.Kind == b.Kind && a.Link == b.Link && a.Size == b.Size && a.Fingerprint == b.Fingerprint && a.Fingerprint != "" ||
 		a.Kind == layer.Symlink && b.Kind == layer.Symlink && a.Link == b.Link
 }
 

@@ -53,8 +53,8 @@ func checkShadows(c *check) []problem {
 			}
 			for _, pr := range res.Problems {
 				id := pr.Object
-				if _, n, err := c.built.Tree.Resolve(pr.Object); err == nil && n.Entry.Digest != "" {
-					id = n.Entry.Digest
+				if _, n, err := c.built.Tree.Resolve(pr.Object); err == nil && n.Entry.Fingerprint != "" {
+					id = n.Entry.Fingerprint
 				}
 				if pr.NotFound() || !c.built.FromNodeJS(pr.Lib.Node) || seen[key{id, pr.Lib.Path}] {
 					continue

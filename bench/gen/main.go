@@ -2,6 +2,7 @@
 // layers, for benchmarking sammatrix inspect against decompression alone:
 //
 //	go run ./bench/gen -o DIR [-size 512M] [-layers 6] [-base nodejs20.x]
+//	go run ./bench/gen -o DIR -zeros 2G   # one file of zeros under /opt instead
 //
 // It prints the reference of the image, then one line per layer (blob path,
 // compressed and uncompressed sizes, files) and the totals.
@@ -37,17 +38,23 @@ func run(args []string) error {
 	tag := fs.String("tag", synth.DefaultTag, "tag of the image in the layout")
 	base := fs.String("base", defaultBase, `fixture image whose layers go first ("" for none)`)
 	inputs := fs.String("inputs", fixture.Inputs(), "directory of the fixture inputs")
+	zeros := fs.String("zeros", "", "instead of generated layers, one layer with a file of this many zero bytes under /opt (units K, M, G)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *out == "" || fs.NArg() > 0 {
-		return fmt.Errorf("usage: gen -o DIR [-size 512M] [-layers N] [-seed N] [-tag TAG] [-base FIXTURE]")
+		return fmt.Errorf("usage: gen -o DIR [-size 512M] [-layers N] [-seed N] [-tag TAG] [-base FIXTURE] [-zeros SIZE]")
 	}
 	n, err := synth.ParseSize(*size)
 	if err != nil {
 		return err
 	}
 	opts := synth.Options{Size: n, Layers: *layers, Seed: *seed, Tag: *tag}
+	if *zeros != "" {
+		if opts.Zeros, err = synth.ParseSize(*zeros); err != nil {
+			return err
+		}
+	}
 	if *base != "" {
 		s, ok := fixture.Lookup(*base)
 		if !ok {

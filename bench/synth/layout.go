@@ -48,6 +48,10 @@ type Options struct {
 	// Sources are the directories whose ELF files seed the contents; nil
 	// means DefaultSources.
 	Sources []string
+	// Zeros, if set, replaces the generated layers with one layer holding
+	// a single file of Zeros zero bytes at ZerosPath: the case where
+	// reading file contents, not decompressing, could dominate.
+	Zeros int64
 }
 
 // Layer describes one layer written.
@@ -114,18 +118,27 @@ func WriteLayout(dir string, opts Options) (*Image, error) {
 		}
 		cfg = cfg.DeepCopy()
 	}
-	c, err := loadCorpus(opts.Sources, opts.Seed)
-	if err != nil {
-		return nil, fmt.Errorf("writing layout %q: %w", dir, err)
+	var gen []Layer
+	var err error
+	if opts.Zeros > 0 {
+		gen, err = writeZeros(blobs, opts.Zeros)
+	} else {
+		var c *corpus
+		if c, err = loadCorpus(opts.Sources, opts.Seed); err == nil {
+			gen, err = writeGenerated(blobs, c, opts)
+		}
 	}
-	gen, err := writeGenerated(blobs, c, opts)
 	if err != nil {
 		return nil, fmt.Errorf("writing layout %q: %w", dir, err)
 	}
 	img.Layers = append(img.Layers, gen...)
 	for i, l := range gen {
 		cfg.RootFS.DiffIDs = append(cfg.RootFS.DiffIDs, l.DiffID)
-		cfg.History = append(cfg.History, v1.History{Created: cfg.Created, CreatedBy: fmt.Sprintf("synthetic %s layer %d", profiles[i%len(profiles)].name, i+1)})
+		name := profiles[i%len(profiles)].name
+		if opts.Zeros > 0 {
+			name = "zeros"
+		}
+		cfg.History = append(cfg.History, v1.History{Created: cfg.Created, CreatedBy: fmt.Sprintf("synthetic %s layer %d", name, i+1)})
 	}
 	cfg.RootFS.Type = "layers"
 	if img.Digest, err = writeManifest(dir, blobs, img, cfg); err != nil {
@@ -214,6 +227,16 @@ func writeGenerated(blobs string, c *corpus, opts Options) ([]Layer, error) {
 }
 
 func writeGenLayer(blobs string, c *corpus, i int, size int64, seed uint64) (Layer, error) {
+	l, err := writeBlob(blobs, func(w io.Writer) (int, error) { return writeLayer(w, c, i, size, seed) })
+	if err != nil {
+		return Layer{}, fmt.Errorf("writing layer %d: %w", i+1, err)
+	}
+	return l, nil
+}
+
+// writeBlob writes the tar stream that write writes as a gzip blob; write
+// returns the number of files it wrote.
+func writeBlob(blobs string, write func(io.Writer) (int, error)) (Layer, error) {
 	w, err := newBlob(blobs)
 	if err != nil {
 		return Layer{}, err
@@ -226,7 +249,7 @@ func writeGenLayer(blobs string, c *corpus, i int, size int64, seed uint64) (Lay
 		return Layer{}, err
 	}
 	diff := sha256.New()
-	files, err := writeLayer(io.MultiWriter(zw, diff, &tarSize), c, i, size, seed)
+	files, err := write(io.MultiWriter(zw, diff, &tarSize))
 	if err == nil {
 		err = zw.Close()
 	}
@@ -235,7 +258,7 @@ func writeGenLayer(blobs string, c *corpus, i int, size int64, seed uint64) (Lay
 	}
 	if err != nil {
 		w.abort()
-		return Layer{}, fmt.Errorf("writing layer %d: %w", i+1, err)
+		return Layer{}, err
 	}
 	d, err := w.commit()
 	if err != nil {

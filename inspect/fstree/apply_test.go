@@ -1,18 +1,20 @@
 package fstree
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/zeebo/xxh3"
+
 	"github.com/sammatrix/sammatrix/inspect/layer"
 )
 
-func sha(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return "sha256:" + hex.EncodeToString(sum[:])
+// fp is the fingerprint the scanner gives a file of contents s.
+func fp(s string) string {
+	sum := xxh3.Hash128([]byte(s)).Bytes()
+	return "xxh3:" + hex.EncodeToString(sum[:])
 }
 
 func TestApply(t *testing.T) {
@@ -125,7 +127,7 @@ func TestApplyLaterContents(t *testing.T) {
 		[]ent{file("var/lang/a", "22"), file("var/lang/a", "333")},
 	)
 	n, ok := tree.Lookup("/var/lang/a")
-	if !ok || n.Entry.Digest != sha("333") || n.Layer != 1 {
+	if !ok || n.Entry.Fingerprint != fp("333") || n.Layer != 1 {
 		t.Errorf("Lookup(/var/lang/a) = %+v, want the last file of layer 1", n)
 	}
 }
@@ -142,7 +144,7 @@ func TestHardlinkSurvivesWhiteout(t *testing.T) {
 	if !ok {
 		t.Fatalf("Lookup(/usr/lib64/libfoo.so.1) found nothing, want the hardlink")
 	}
-	if n.Entry.Kind != layer.File || n.Entry.Digest != sha("lib") || n.Entry.Size != 3 || n.Entry.Link != "/usr/lib64/libfoo.so.1.0" {
+	if n.Entry.Kind != layer.File || n.Entry.Fingerprint != fp("lib") || n.Entry.Size != 3 || n.Entry.Link != "/usr/lib64/libfoo.so.1.0" {
 		t.Errorf("Lookup(/usr/lib64/libfoo.so.1) = %+v, want a file with the facts of libfoo.so.1.0", *n.Entry)
 	}
 }
@@ -155,7 +157,7 @@ func TestHardlinkMissing(t *testing.T) {
 	tree := New()
 	tree.Apply(0, idx)
 	n, ok := tree.Lookup("/var/lang/bin/node")
-	if !ok || n.Entry.Kind != layer.File || n.Entry.Digest != "" || n.Entry.Link != "/var/lang/bin/missing" {
+	if !ok || n.Entry.Kind != layer.File || n.Entry.Fingerprint != "" || n.Entry.Link != "/var/lang/bin/missing" {
 		t.Errorf("Lookup(/var/lang/bin/node) = %+v, want a file without facts", n)
 	}
 	if idx.Entries[0].Kind != layer.Hardlink {

@@ -74,8 +74,8 @@ func TestCopy(t *testing.T) {
 	if n, _ := dst.Lookup("/var/lang/bin/npm"); n.Entry.Link != "../lib/node_modules/npm/bin/npm-cli.js" {
 		t.Errorf("copied symlink target = %q, want it unchanged", n.Entry.Link)
 	}
-	if n, _ := dst.Lookup("/var/lang/lib/libssl.so.3"); n.Entry.Digest != sha("node ssl") {
-		t.Errorf("copied file digest = %q, want the source's", n.Entry.Digest)
+	if n, _ := dst.Lookup("/var/lang/lib/libssl.so.3"); n.Entry.Fingerprint != fp("node ssl") {
+		t.Errorf("copied file fingerprint = %q, want the source's", n.Entry.Fingerprint)
 	}
 	if got := paths(t, src); !slices.Equal(got, srcBefore) {
 		t.Errorf("Copy() changed the source tree to\n\t%s", strings.Join(got, "\n\t"))

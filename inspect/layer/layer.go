@@ -40,15 +40,18 @@ type Entry struct {
 	// Link is, for a symlink, its target as written in the archive; for a
 	// hardlink (bound or not), the absolute clean path of the file it names.
 	Link string
-	// Digest is "sha256:<hex>" of the contents, for regular files under
-	// /var/lang and /opt and for shared libraries.
-	Digest string
+	// Fingerprint identifies the contents of regular files under /var/lang
+	// and /opt and of shared libraries: "xxh3:<hex>", the 128-bit XXH3 hash
+	// of the contents. It is not cryptographic: it tells a file put back
+	// unchanged from a different one (with Size), not a forged one, and is
+	// empty for other files.
+	Fingerprint string
 	// Data holds the contents of small text files of interest, at most
 	// the scanner's limit on text files.
 	Data []byte
 	ELF  *elfabi.File
 	// ELFError says why an ELF file whose facts are wanted (one with a
-	// Digest) has no ELF facts: it is larger than the scanner's limit,
+	// Fingerprint) has no ELF facts: it is larger than the scanner's limit,
 	// malformed, or a program whose dynamic table cannot be found
 	// (elfabi.ErrNoDynamic). What such a file needs is unknown, not nothing.
 	ELFError string

@@ -37,7 +37,7 @@ const (
 )
 
 // demoMatrix lists the images of the offline demo.
-var demoMatrix = filepath.Join("..", "testdata", "demo", "matrix.yaml")
+var demoMatrix = filepath.Join("..", "..", "testdata", "demo", "matrix.yaml")
 
 var large struct {
 	once sync.Once

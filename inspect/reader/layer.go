@@ -17,6 +17,8 @@ type layerRequest struct {
 	img    v1.Image
 	desc   v1.Descriptor
 	diffID v1.Hash
+	// slot is the layer's claim on one of the Options.Jobs scan slots.
+	slot *ticket
 }
 
 // indexer gives the index of one layer.
@@ -25,7 +27,7 @@ type indexer interface {
 }
 
 // scanner indexes a layer by fetching its blob and scanning it, at most
-// Options.Jobs at once.
+// Options.Jobs at once, the largest layers first.
 type scanner struct{ in *Inspector }
 
 var _ indexer = scanner{}
@@ -33,12 +35,15 @@ var _ indexer = scanner{}
 // index fetches and scans the layer of req.
 func (s scanner) index(ctx context.Context, req layerRequest) (*layer.Index, error) {
 	in, ref, img, d, diffID := s.in, req.ref, req.img, req.desc, req.diffID
-	select {
-	case in.sem <- struct{}{}:
-		defer func() { <-in.sem }()
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	slot := req.slot
+	if slot == nil {
+		slot = in.sched.ticket(d.Size)
+		slot.arrived = true
 	}
+	if err := slot.acquire(ctx); err != nil {
+		return nil, err
+	}
+	defer slot.release()
 	layerErr := func(err error) error {
 		// A registry that stops answering is not a broken layer.
 		var te *TimeoutError

@@ -28,7 +28,7 @@ type Inspector struct {
 	indexes indexer
 	configs configReader
 	cache   *cache.Cache
-	sem     chan struct{}
+	sched   *scheduler
 	// memory bounds the ELF files buffered at once by all the scans.
 	memory *semaphore.Weighted
 
@@ -70,7 +70,7 @@ func New(opts Options) (*Inspector, error) {
 	opts = opts.withDefaults()
 	in := &Inspector{
 		opts:   opts,
-		sem:    make(chan struct{}, opts.Jobs),
+		sched:  newScheduler(opts.Jobs),
 		memory: semaphore.NewWeighted(elfMemory),
 		layers: map[v1.Hash]*layerCall{},
 	}
@@ -103,16 +103,20 @@ func (in *Inspector) Stats() Stats {
 }
 
 // InspectAll inspects every reference concurrently. The results and errors
-// are in the order of refs; for each, exactly one of them is non-nil.
+// are in the order of refs; for each, exactly one of them is non-nil. The
+// layers to scan are scheduled across all the images, the largest first.
 func (in *Inspector) InspectAll(ctx context.Context, refs []imageref.Reference) ([]*inspect.Image, []error) {
 	imgs := make([]*inspect.Image, len(refs))
 	errs := make([]error, len(refs))
+	// Each image announces its layers once it has read its manifest;
+	// until then (at most gatherWait) no scan starts.
+	in.sched.announce(len(refs))
 	var wg sync.WaitGroup
 	for i, ref := range refs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			imgs[i], errs[i] = in.Inspect(ctx, ref)
+			imgs[i], errs[i] = in.inspect(ctx, ref, in.sched.ticket(0))
 		}()
 	}
 	wg.Wait()
@@ -124,6 +128,13 @@ func (in *Inspector) InspectAll(ctx context.Context, refs []imageref.Reference) 
 // cannot be reached or refuses the credentials a *RegistryError; a layer
 // that is truncated or does not match its digest a *LayerError.
 func (in *Inspector) Inspect(ctx context.Context, ref imageref.Reference) (*inspect.Image, error) {
+	return in.inspect(ctx, ref, nil)
+}
+
+// inspect is Inspect; announced, if set, is the ticket InspectAll announced
+// for the image: it leaves once the image's layers are announced instead.
+func (in *Inspector) inspect(ctx context.Context, ref imageref.Reference, announced *ticket) (*inspect.Image, error) {
+	defer announced.leave()
 	img, closeSource, err := in.open(ctx, ref)
 	if err != nil {
 		return nil, err
@@ -147,13 +158,17 @@ func (in *Inspector) Inspect(ctx context.Context, ref imageref.Reference) (*insp
 
 	indexes := make([]*layer.Index, len(m.Layers))
 	errs := make([]error, len(m.Layers))
+	in.sched.announce(len(m.Layers))
+	announced.leave()
 	var wg sync.WaitGroup
 	for i, d := range m.Layers {
 		out.Layers = append(out.Layers, inspect.Layer{Digest: d.Digest, Size: d.Size, MediaType: string(d.MediaType)})
+		slot := in.sched.ticket(d.Size)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			indexes[i], errs[i] = in.layer(ctx, ref, img, d, diffID(ref, cfg, i, len(m.Layers)))
+			defer slot.leave()
+			indexes[i], errs[i] = in.layer(ctx, ref, img, d, diffID(ref, cfg, i, len(m.Layers)), slot)
 		}()
 	}
 	wg.Wait()
@@ -174,8 +189,8 @@ func (in *Inspector) Inspect(ctx context.Context, ref imageref.Reference) (*insp
 // Only successes are kept for the rest of the run: a failed layer is read
 // again by the next image that has it (its blob may have been repaired), and
 // an image waiting on a read that another caller's context cancelled reads
-// the layer itself.
-func (in *Inspector) layer(ctx context.Context, ref imageref.Reference, img v1.Image, d v1.Descriptor, diffID v1.Hash) (*layer.Index, error) {
+// the layer itself. slot is the layer's claim on a scan slot.
+func (in *Inspector) layer(ctx context.Context, ref imageref.Reference, img v1.Image, d v1.Descriptor, diffID v1.Hash, slot *ticket) (*layer.Index, error) {
 	for {
 		in.mu.Lock()
 		call, ok := in.layers[d.Digest]
@@ -184,8 +199,13 @@ func (in *Inspector) layer(ctx context.Context, ref imageref.Reference, img v1.I
 			in.layers[d.Digest] = call
 		}
 		in.mu.Unlock()
+		if ok {
+			// Another image reads the layer: this one needs no slot
+			// while it waits (and must not hold up the scans).
+			slot.leave()
+		}
 		if !ok {
-			call.idx, call.err = in.indexes.index(ctx, layerRequest{ref, img, d, diffID})
+			call.idx, call.err = in.indexes.index(ctx, layerRequest{ref, img, d, diffID, slot})
 			if call.err != nil {
 				in.mu.Lock()
 				delete(in.layers, d.Digest)

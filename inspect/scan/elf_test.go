@@ -89,8 +89,8 @@ func TestSharedLibraryFacts(t *testing.T) {
 		if !slices.Contains(e.ELF.Defines, "GLIBCXX_3.4.29") {
 			t.Errorf("Defines of %q = %q, want GLIBCXX_3.4.29 in it", p, e.ELF.Defines)
 		}
-		if e.Digest != sha(string(fx.lib)) {
-			t.Errorf("Digest of %q = %q, want %q", p, e.Digest, sha(string(fx.lib)))
+		if e.Fingerprint != fp(string(fx.lib)) {
+			t.Errorf("Fingerprint of %q = %q, want %q", p, e.Fingerprint, fp(string(fx.lib)))
 		}
 	}
 	node := find(idx, "/var/lang/bin/node")
@@ -139,7 +139,7 @@ func TestHugeELFWarns(t *testing.T) {
 	}
 	assertEmpty(t, tmp)
 	es := find(idx, "/opt/huge/libhuge.so")
-	if len(es) != 1 || es[0].ELF != nil || es[0].Digest == "" || es[0].Size != size {
+	if len(es) != 1 || es[0].ELF != nil || es[0].Fingerprint == "" || es[0].Size != size {
 		t.Fatalf("entries at /opt/huge/libhuge.so = %+v, want one with digest and size %d, no ELF facts", es, size)
 	}
 	if want := "is more than"; !strings.Contains(es[0].ELFError, want) {
@@ -234,7 +234,7 @@ func TestELFFactsUnreadable(t *testing.T) {
 			}
 			assertEmpty(t, tmp)
 			es := find(idx, tt.path)
-			if len(es) != 1 || es[0].Digest != sha(string(tt.body)) {
+			if len(es) != 1 || es[0].Fingerprint != fp(string(tt.body)) {
 				t.Fatalf("Tar(%s) entries at %q = %+v, want one with its digest", tt.name, tt.path, es)
 			}
 			e := es[0]

@@ -4,34 +4,40 @@ import (
 	"archive/tar"
 	"bytes"
 	"cmp"
-	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"hash"
 	"io"
 	"os"
 	"path"
+
+	"github.com/zeebo/xxh3"
 
 	"github.com/sammatrix/sammatrix/inspect/elfabi"
 	"github.com/sammatrix/sammatrix/inspect/layer"
 	"github.com/sammatrix/sammatrix/matrix/recipe"
 )
 
+// FingerprintPrefix starts every layer.Entry.Fingerprint: the hash that
+// follows is the 128-bit XXH3 of the contents, in hex.
+const FingerprintPrefix = "xxh3:"
+
 // want says which facts of a file's contents are kept.
 type want struct {
-	digest bool // Digest
-	elf    bool // ELF facts (and Version for node)
-	text   bool // Data
+	fingerprint bool // Fingerprint
+	elf         bool // ELF facts (and Version for node)
+	text        bool // Data
 }
 
 // contents gathers the facts of one file while its contents stream by.
 type contents struct {
-	hash  hash.Hash
-	text  []byte
-	mem   []byte   // an ELF file buffered in memory
-	spill *os.File // a large ELF file spilled to disk
-	isELF bool
-	ver   *versionFinder
+	hash *xxh3.Hasher
+	text []byte
+	mem  []byte // an ELF file buffered in memory
+	// pooled is the buffer mem lives in, given back to the pool on close.
+	pooled *[]byte
+	spill  *os.File // a large ELF file spilled to disk
+	isELF  bool
+	ver    *versionFinder
 	// release gives back what mem took from the memory budget.
 	release func()
 }
@@ -41,22 +47,32 @@ type contents struct {
 func (s *scanner) readContents(e *layer.Entry, r io.Reader, hdr *tar.Header, w want) error {
 	var c contents
 	defer c.close()
-	if w.digest {
-		c.hash = sha256.New()
+	if w.fingerprint {
+		s.hash.Reset()
+		c.hash = &s.hash
 	}
 	keepText := w.text && hdr.Size <= MaxTextSize
 	if keepText {
 		c.text = make([]byte, 0, hdr.Size)
 	}
 	for first := true; ; first = false {
-		n, err := fill(r, s.buf)
-		chunk := s.buf[:n]
+		// Once an ELF file is being buffered, read straight into its
+		// buffer rather than through s.buf and a copy.
+		dst, direct := s.buf, false
+		if room := cap(c.mem) - len(c.mem); c.mem != nil && room > 0 {
+			dst, direct = c.mem[len(c.mem):cap(c.mem)], true
+		}
+		n, err := fill(r, dst)
+		chunk := dst[:n]
 		if first && w.elf && elfabi.IsELF(chunk) {
 			if err := s.startELF(&c, e, hdr); err != nil {
 				return err
 			}
 		}
-		if err := c.write(chunk, keepText); err != nil {
+		if direct {
+			c.mem = c.mem[:len(c.mem)+n]
+		}
+		if err := c.write(chunk, keepText, direct); err != nil {
 			return fmt.Errorf("spilling ELF file %q: %w", e.Path, err)
 		}
 		if err == io.EOF {
@@ -67,7 +83,8 @@ func (s *scanner) readContents(e *layer.Entry, r io.Reader, hdr *tar.Header, w w
 		}
 	}
 	if c.hash != nil {
-		e.Digest = "sha256:" + hex.EncodeToString(c.hash.Sum(nil))
+		sum := c.hash.Sum128().Bytes()
+		e.Fingerprint = FingerprintPrefix + hex.EncodeToString(sum[:])
 	}
 	switch {
 	case keepText:
@@ -95,7 +112,8 @@ func (s *scanner) startELF(c *contents, e *layer.Entry, hdr *tar.Header) error {
 	case hdr.Size > maxSize:
 		s.noELF(e, fmt.Sprintf("%d bytes is more than %d", hdr.Size, maxSize))
 	case hdr.Size <= MaxELFMemory && s.reserve(hdr.Size, c):
-		c.mem = make([]byte, 0, hdr.Size)
+		c.pooled = getBuffer(hdr.Size)
+		c.mem = (*c.pooled)[:0:hdr.Size]
 	default:
 		f, err := os.CreateTemp(s.tempDir(), "sammatrix-elf-*")
 		if err != nil {
@@ -112,8 +130,9 @@ func (s *scanner) noELF(e *layer.Entry, reason string) {
 	s.warnf("no ELF facts for %q: %s", e.Path, reason)
 }
 
-// write passes one chunk of contents to every fact being gathered.
-func (c *contents) write(b []byte, keepText bool) error {
+// write passes one chunk of contents to every fact being gathered; inMem
+// says the chunk was read into the ELF buffer already.
+func (c *contents) write(b []byte, keepText, inMem bool) error {
 	if c.hash != nil {
 		c.hash.Write(b)
 	}
@@ -123,7 +142,7 @@ func (c *contents) write(b []byte, keepText bool) error {
 	if c.ver != nil {
 		c.ver.Write(b)
 	}
-	if c.mem != nil {
+	if c.mem != nil && !inMem {
 		// The header's size bounds the buffer: never grow past it.
 		b = b[:min(len(b), cap(c.mem)-len(c.mem))]
 		c.mem = append(c.mem, b...)
@@ -172,8 +191,12 @@ func (s *scanner) reserve(n int64, c *contents) bool {
 
 // close removes the spilled file, if any, and gives back the memory.
 func (c *contents) close() {
-	if c.release != nil {
+	if c.pooled != nil {
 		c.mem = nil
+		putBuffer(c.pooled)
+		c.pooled = nil
+	}
+	if c.release != nil {
 		c.release()
 	}
 	if c.spill != nil {

@@ -28,15 +28,18 @@ func Layer(r io.Reader, want v1.Hash, opts Options) (*layer.Index, error) {
 	if want.Algorithm != "sha256" {
 		return nil, fmt.Errorf("verifying layer %s: unsupported digest algorithm %q", want, want.Algorithm)
 	}
-	raw := &counter{r: r, h: sha256.New(), progress: opts.Progress}
-	br := bufio.NewReaderSize(raw, chunkSize)
+	raw := &counter{r: r, progress: opts.Progress}
+	// The digest is computed on another goroutine, beside decompression.
+	hr := newHashingReader(raw, sha256.New())
+	defer hr.stop()
+	br := bufio.NewReaderSize(hr, chunkSize)
 	s := newScanner(opts)
 	size, scanErr := scanBlob(s, br)
 	// Read what is left (after a failure too) so that the digest covers
 	// every byte, and a tampered blob is reported as such.
 	_, drainErr := io.Copy(io.Discard, br)
 	raw.done()
-	got := v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(raw.h.Sum(nil))}
+	got := v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(hr.sum())}
 	switch {
 	case drainErr != nil && scanErr == nil:
 		return nil, fmt.Errorf("reading layer %s: %w", want, drainErr)

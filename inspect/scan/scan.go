@@ -10,7 +10,7 @@ import (
 // AnalyzerVersion identifies what a layer.Index contains; it changes whenever the
 // contents of a layer.Index change, so that cached indexes are not reused across
 // such changes.
-const AnalyzerVersion = 4
+const AnalyzerVersion = 5
 
 // Limits on what is read into memory or spilled to disk for one file.
 const (

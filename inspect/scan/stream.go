@@ -66,3 +66,85 @@ func fill(r io.Reader, b []byte) (int, error) {
 	}
 	return n, nil
 }
+
+// hashBuffers is the number of buffers a hashingReader rotates, and
+// hashBufferSize their size: enough for the hasher to lag a few reads
+// behind without stopping the reader.
+const (
+	hashBuffers    = 4
+	hashBufferSize = 256 << 10
+)
+
+// hashingReader passes on what it reads from r and hashes it on another
+// goroutine, so that verifying a blob costs the decompressor no time when a
+// CPU is free. sum must be called once reading is over; it stops the
+// goroutine.
+type hashingReader struct {
+	r    io.Reader
+	h    hash.Hash
+	free chan []byte // buffers neither hashed nor read from
+	work chan []byte // buffers read, to hash
+	done chan struct{}
+	cur  []byte // what is left of the buffer being read from
+	err  error
+}
+
+func newHashingReader(r io.Reader, h hash.Hash) *hashingReader {
+	hr := &hashingReader{
+		r:    r,
+		h:    h,
+		free: make(chan []byte, hashBuffers),
+		work: make(chan []byte, hashBuffers),
+		done: make(chan struct{}),
+	}
+	for range hashBuffers {
+		hr.free <- make([]byte, hashBufferSize)
+	}
+	go func() {
+		defer close(hr.done)
+		for b := range hr.work {
+			hr.h.Write(b)
+			hr.free <- b[:cap(b)]
+		}
+	}()
+	return hr
+}
+
+func (hr *hashingReader) Read(p []byte) (int, error) {
+	if len(hr.cur) == 0 {
+		if hr.err != nil {
+			return 0, hr.err
+		}
+		// Only this reader fills buffers, and only once it is done with
+		// the previous one: a buffer taken from free is read by no one.
+		b := <-hr.free
+		n, err := hr.r.Read(b)
+		hr.err = err
+		hr.cur = b[:n]
+		if n == 0 {
+			hr.free <- b
+			return 0, err
+		}
+		hr.work <- b[:n]
+	}
+	n := copy(p, hr.cur)
+	hr.cur = hr.cur[n:]
+	return n, nil
+}
+
+// sum waits for the hasher and returns the hash of everything read.
+func (hr *hashingReader) sum() []byte {
+	hr.stop()
+	return hr.h.Sum(nil)
+}
+
+// stop ends the hashing goroutine; it is safe to call more than once.
+func (hr *hashingReader) stop() {
+	select {
+	case <-hr.done:
+		return
+	default:
+	}
+	close(hr.work)
+	<-hr.done
+}

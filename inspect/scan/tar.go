@@ -8,6 +8,8 @@ import (
 	"path"
 	"strings"
 
+	"github.com/zeebo/xxh3"
+
 	"github.com/sammatrix/sammatrix/inspect/layer"
 	"github.com/sammatrix/sammatrix/inspect/rpm"
 	"github.com/sammatrix/sammatrix/inspect/rpmdb"
@@ -40,6 +42,7 @@ type scanner struct {
 	files   map[string]int // path → index in idx.Entries of the last file kept there
 	dropped int            // warnings beyond MaxWarnings
 	buf     []byte
+	hash    xxh3.Hasher // reused for the fingerprint of each file
 }
 
 func newScanner(opts Options) *scanner {
@@ -106,8 +109,22 @@ func (s *scanner) scan(c *counter) error {
 		}
 		// Read the rest of the contents here so that a broken stream is
 		// reported with the name of the entry it broke in.
-		if _, err := io.Copy(io.Discard, tr); err != nil {
+		if err := s.skip(tr); err != nil {
 			return fmt.Errorf("reading tar entry %q: %w", hdr.Name, err)
+		}
+	}
+}
+
+// skip reads r to its end in chunks of the scanner's buffer (io.Copy to
+// io.Discard would read in much smaller ones).
+func (s *scanner) skip(r io.Reader) error {
+	for {
+		_, err := r.Read(s.buf)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
 		}
 	}
 }
@@ -210,11 +227,11 @@ func rpmFormat(p string) (rpm.Format, bool) {
 func (s *scanner) file(tr *tar.Reader, p string, mode uint32, hdr *tar.Header) error {
 	format, isRPM := rpmFormat(p)
 	w := want{
-		digest: inTree(p) || isSharedLib(p),
-		text:   isText(p),
+		fingerprint: inTree(p) || isSharedLib(p),
+		text:        isText(p),
 	}
-	w.elf = w.digest
-	if !w.digest && !w.text && !isRPM {
+	w.elf = w.fingerprint
+	if !w.fingerprint && !w.text && !isRPM {
 		if isWatched(p) {
 			// A file where a watched directory was: keep that it is there.
 			s.files[p] = s.add(layer.Entry{Path: p, Kind: layer.File, Mode: mode, Size: hdr.Size})

@@ -70,7 +70,7 @@ func TestTarEntries(t *testing.T) {
 				{Path: "/var/lang", Kind: layer.Dir, Mode: 0o755},
 				{Path: "/var/lang/lib", Kind: layer.Dir, Mode: 0o755},
 				{Path: "/opt", Kind: layer.Dir, Mode: 0o755},
-				{Path: "/opt/bin/tool.sh", Kind: layer.File, Mode: 0o644, Size: 10, Digest: sha("#!/bin/sh\n")},
+				{Path: "/opt/bin/tool.sh", Kind: layer.File, Mode: 0o644, Size: 10, Fingerprint: fp("#!/bin/sh\n")},
 			},
 		},
 		{
@@ -104,10 +104,10 @@ func TestTarEntries(t *testing.T) {
 				file("usr/lib64/libx.so.1.so.2", "x"),
 			},
 			want: []layer.Entry{
-				{Path: "/usr/lib64/libc.so.6", Kind: layer.File, Mode: 0o644, Size: 1, Digest: sha("c")},
-				{Path: "/lib64/ld-linux-x86-64.so.2", Kind: layer.File, Mode: 0o644, Size: 2, Digest: sha("ld")},
-				{Path: "/usr/lib64/libz.so", Kind: layer.File, Mode: 0o644, Size: 1, Digest: sha("z")},
-				{Path: "/usr/lib64/libx.so.1.so.2", Kind: layer.File, Mode: 0o644, Size: 1, Digest: sha("x")},
+				{Path: "/usr/lib64/libc.so.6", Kind: layer.File, Mode: 0o644, Size: 1, Fingerprint: fp("c")},
+				{Path: "/lib64/ld-linux-x86-64.so.2", Kind: layer.File, Mode: 0o644, Size: 2, Fingerprint: fp("ld")},
+				{Path: "/usr/lib64/libz.so", Kind: layer.File, Mode: 0o644, Size: 1, Fingerprint: fp("z")},
+				{Path: "/usr/lib64/libx.so.1.so.2", Kind: layer.File, Mode: 0o644, Size: 1, Fingerprint: fp("x")},
 			},
 		},
 		{
@@ -117,8 +117,8 @@ func TestTarEntries(t *testing.T) {
 				file("var/lang/a", "22"),
 			},
 			want: []layer.Entry{
-				{Path: "/var/lang/a", Kind: layer.File, Mode: 0o644, Size: 1, Digest: sha("1")},
-				{Path: "/var/lang/a", Kind: layer.File, Mode: 0o644, Size: 2, Digest: sha("22")},
+				{Path: "/var/lang/a", Kind: layer.File, Mode: 0o644, Size: 1, Fingerprint: fp("1")},
+				{Path: "/var/lang/a", Kind: layer.File, Mode: 0o644, Size: 2, Fingerprint: fp("22")},
 			},
 		},
 		{
@@ -131,9 +131,9 @@ func TestTarEntries(t *testing.T) {
 				hardlink("usr/libexec/git-core/git", "usr/bin/git"),
 			},
 			want: []layer.Entry{
-				{Path: "/var/lang/bin/node", Kind: layer.File, Mode: 0o644, Size: 7, Digest: sha("program")},
-				{Path: "/var/lang/bin/nodejs", Kind: layer.File, Mode: 0o644, Size: 7, Digest: sha("program"), Link: "/var/lang/bin/node"},
-				{Path: "/usr/bin/node", Kind: layer.File, Mode: 0o644, Size: 7, Digest: sha("program"), Link: "/var/lang/bin/nodejs"},
+				{Path: "/var/lang/bin/node", Kind: layer.File, Mode: 0o644, Size: 7, Fingerprint: fp("program")},
+				{Path: "/var/lang/bin/nodejs", Kind: layer.File, Mode: 0o644, Size: 7, Fingerprint: fp("program"), Link: "/var/lang/bin/node"},
+				{Path: "/usr/bin/node", Kind: layer.File, Mode: 0o644, Size: 7, Fingerprint: fp("program"), Link: "/var/lang/bin/nodejs"},
 				{Path: "/usr/libexec/git-core/git", Kind: layer.Hardlink, Mode: 0o644, Link: "/usr/bin/git"},
 			},
 		},
@@ -168,8 +168,8 @@ func dump(es []layer.Entry) string {
 		if e.Link != "" {
 			fmt.Fprintf(&b, " link=%s", e.Link)
 		}
-		if e.Digest != "" {
-			fmt.Fprintf(&b, " %s", e.Digest[:15])
+		if e.Fingerprint != "" {
+			fmt.Fprintf(&b, " %s", e.Fingerprint[:13])
 		}
 		if e.Data != nil {
 			fmt.Fprintf(&b, " data=%q", e.Data)
@@ -189,7 +189,7 @@ func TestTarWarnings(t *testing.T) {
 		{
 			name:    "parent escape",
 			entries: []ent{file("../../etc/passwd", "root"), file("var/lang/ok", "")},
-			want:    []layer.Entry{{Path: "/var/lang/ok", Kind: layer.File, Mode: 0o644, Digest: sha("")}},
+			want:    []layer.Entry{{Path: "/var/lang/ok", Kind: layer.File, Mode: 0o644, Fingerprint: fp("")}},
 			warning: `ignoring entry "../../etc/passwd": path escapes the layer root`,
 		},
 		{

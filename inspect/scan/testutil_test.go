@@ -12,6 +12,7 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 	"github.com/sammatrix/sammatrix/inspect/layer"
+	"github.com/zeebo/xxh3"
 )
 
 // ent is one tar entry to write in a test archive.
@@ -84,9 +85,11 @@ func digestOf(b []byte) v1.Hash {
 	return v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(sum[:])}
 }
 
-func sha(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return "sha256:" + hex.EncodeToString(sum[:])
+// fp is the fingerprint of contents s, computed in one call (the scanner
+// computes it chunk by chunk).
+func fp(s string) string {
+	sum := xxh3.Hash128([]byte(s)).Bytes()
+	return "xxh3:" + hex.EncodeToString(sum[:])
 }
 
 // scanTar scans a tar archive with a fresh temporary directory, which it
