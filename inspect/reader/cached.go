@@ -49,6 +49,7 @@ func (c cachedIndexes) index(ctx context.Context, req layerRequest) (*layer.Inde
 // cacheHit counts a layer index taken from the cache and reports it done.
 func (in *Inspector) cacheHit(req layerRequest) {
 	in.hits.Add(1)
+	in.layerHits.Add(1)
 	d := req.desc
 	in.progress(Event{Image: req.ref.String(), Layer: d.Digest, Read: d.Size, Total: d.Size, Cached: true, Done: true})
 }

@@ -26,6 +26,7 @@ func (f fetcher) config(ref imageref.Reference, img v1.Image, d v1.Hash) ([]byte
 		return nil, nil, fmt.Errorf("reading config of %q: %w", ref, err)
 	}
 	in.blobs.Add(1)
+	in.blobBytes.Add(int64(len(raw)))
 	if got, _, err := v1.SHA256(bytes.NewReader(raw)); err != nil || got != d {
 		return nil, nil, fmt.Errorf("reading config of %q: the config's digest is %s, the manifest names %s", ref, got, d)
 	}

@@ -62,7 +62,7 @@ func (s scanner) index(ctx context.Context, req layerRequest) (*layer.Index, err
 	}
 	defer rc.Close()
 	in.blobs.Add(1)
-	idx, err := scan.Layer(contextReader{ctx, rc}, d.Digest, scan.Options{
+	idx, err := scan.Layer(contextReader{ctx, countingReader{rc, &in.blobBytes}}, d.Digest, scan.Options{
 		DiffID:  diffID,
 		Memory:  in.memory,
 		TempDir: in.opts.TempDir,

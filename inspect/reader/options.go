@@ -51,6 +51,19 @@ type Options struct {
 	Timeout time.Duration
 	// CacheDir holds per-layer indexes and image configs; "" disables the cache.
 	CacheDir string
+	// CacheRepo is a registry repository, REGISTRY/REPOSITORY, that shares
+	// layer indexes between machines; "" means none. A layer missing from
+	// the cache directory is looked up there before it is fetched, and the
+	// index of a layer scanned is pushed there (see IndexTag). Whoever can
+	// push to it decides what the Inspector finds in the layers it names,
+	// so name only a repository you trust. Mirrors do not apply to it; the
+	// keychain, Insecure, Transport and Timeout do.
+	CacheRepo string
+	// CacheRepoReadOnly looks layer indexes up in CacheRepo but never pushes.
+	CacheRepoReadOnly bool
+	// Version names the sammatrix that pushes to CacheRepo, recorded in
+	// what it pushes (AnnotationWriter); "" means "unknown".
+	Version string
 	// Jobs is how many layers are fetched and scanned at once; 0 means the number of CPUs.
 	Jobs int
 	// TempDir is where large files are spilled while scanning; "" means os.TempDir().

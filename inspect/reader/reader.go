@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -36,7 +38,13 @@ type Inspector struct {
 	layers map[v1.Hash]*layerCall
 
 	blobs, scanned, hits atomic.Int64
+	// layerHits counts the layer indexes among hits; blobBytes the bytes
+	// of the blobs counted by blobs.
+	layerHits, blobBytes atomic.Int64
+	// repo is the cache repository, nil without one.
+	repo *repoIndexes
 
+	warnMu   sync.Mutex
 	warnings []string
 }
 
@@ -58,8 +66,16 @@ type Stats struct {
 	BlobsFetched int64
 	// LayersScanned counts layers scanned (not taken from the cache).
 	LayersScanned int64
+	// BytesFetched counts the bytes of those blobs.
+	BytesFetched int64
 	// CacheHits counts layer indexes and configs taken from the cache.
 	CacheHits int64
+	// LayerCacheHits counts the layer indexes among CacheHits.
+	LayerCacheHits int64
+	// RepoHits counts layer indexes taken from the cache repository,
+	// RepoPushes those pushed to it, and RepoBytesFetched the bytes of
+	// the manifests and blobs read from it.
+	RepoHits, RepoPushes, RepoBytesFetched int64
 }
 
 // New returns an Inspector with opts. A cache directory that cannot be
@@ -76,10 +92,17 @@ func New(opts Options) (*Inspector, error) {
 	}
 	in.sources = newSources(&in.opts)
 	in.indexes, in.configs = scanner{in}, fetcher{in}
+	if opts.CacheRepo != "" {
+		r, err := newRepoIndexes(in, in.indexes)
+		if err != nil {
+			return nil, err
+		}
+		in.repo, in.indexes = r, r
+	}
 	if opts.CacheDir != "" {
 		c, err := cache.Open(opts.CacheDir)
 		if err != nil {
-			in.warnings = append(in.warnings, fmt.Sprintf("running without a cache: %v", err))
+			in.warn(fmt.Sprintf("running without a cache: %v", err))
 		} else {
 			in.cache = c
 			in.indexes = cachedIndexes{next: in.indexes, cache: c, hit: in.cacheHit}
@@ -90,8 +113,13 @@ func New(opts Options) (*Inspector, error) {
 }
 
 // Warnings returns what the Inspector could not do as asked but worked
-// around, e.g. a cache directory it would not use.
-func (in *Inspector) Warnings() []string { return in.warnings }
+// around so far, e.g. a cache directory it would not use, or a cache
+// repository that refused a push, in the order they happened.
+func (in *Inspector) Warnings() []string {
+	in.warnMu.Lock()
+	defer in.warnMu.Unlock()
+	return slices.Clone(in.warnings)
+}
 
 // Cache returns the cache the Inspector reads and writes, nil when it runs
 // without one.
@@ -99,7 +127,14 @@ func (in *Inspector) Cache() *cache.Cache { return in.cache }
 
 // Stats returns what the Inspector did so far.
 func (in *Inspector) Stats() Stats {
-	return Stats{BlobsFetched: in.blobs.Load(), LayersScanned: in.scanned.Load(), CacheHits: in.hits.Load()}
+	s := Stats{
+		BlobsFetched: in.blobs.Load(), BytesFetched: in.blobBytes.Load(), LayersScanned: in.scanned.Load(),
+		CacheHits: in.hits.Load(), LayerCacheHits: in.layerHits.Load(),
+	}
+	if r := in.repo; r != nil {
+		s.RepoHits, s.RepoPushes, s.RepoBytesFetched = r.hits.Load(), r.pushed.Load(), r.bytes.Load()
+	}
+	return s
 }
 
 // InspectAll inspects every reference concurrently. The results and errors
@@ -254,6 +289,18 @@ func (c contextReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(p)
+}
+
+// countingReader adds the bytes read through it to n.
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countingReader) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	c.n.Add(int64(k))
+	return k, err
 }
 
 // short abbreviates a digest for messages: sha256:0123456789ab.

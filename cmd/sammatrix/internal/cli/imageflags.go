@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,16 +18,22 @@ import (
 
 // imageFlags are the flags of every command that reads images.
 type imageFlags struct {
-	mirrors    []string
-	insecure   []string
-	cacheDir   string
-	noCache    bool
-	jobs       int
-	timeout    time.Duration
-	platform   string
-	noProgress bool
-	quiet      bool
-	verbose    bool
+	mirrors  []string
+	insecure []string
+	cacheDir string
+	noCache  bool
+	// cacheRepo and cacheRepoReadOnly default to the environment
+	// (cacheRepoEnv, cacheRepoReadOnlyEnv); readOnlyEnv is the latter's
+	// raw value, checked with the flags.
+	cacheRepo         string
+	cacheRepoReadOnly bool
+	readOnlyEnv       string
+	jobs              int
+	timeout           time.Duration
+	platform          string
+	noProgress        bool
+	quiet             bool
+	verbose           bool
 }
 
 func (f *imageFlags) register(c *cobra.Command) {
@@ -34,7 +41,10 @@ func (f *imageFlags) register(c *cobra.Command) {
 	fl.StringArrayVar(&f.mirrors, "mirror", nil, "read images of FROM from TO instead, as FROM=TO (repeatable), e.g. "+mirrorExample)
 	fl.StringArrayVar(&f.insecure, "insecure-registry", nil, "registry HOST[:PORT] reached over plain HTTP (repeatable)")
 	fl.StringVar(&f.cacheDir, "cache-dir", reader.DefaultCacheDir(), "directory of the per-layer cache")
-	fl.BoolVar(&f.noCache, "no-cache", false, "neither read nor write the cache")
+	fl.BoolVar(&f.noCache, "no-cache", false, "neither read nor write the cache (the cache directory; --cache-repo is separate)")
+	fl.StringVar(&f.cacheRepo, "cache-repo", os.Getenv(cacheRepoEnv), "registry repository REGISTRY/REPO that shares layer indexes between machines, looked up before a layer is fetched and pushed to after a scan; whoever can push there decides verdicts (env "+cacheRepoEnv+")")
+	f.readOnlyEnv = os.Getenv(cacheRepoReadOnlyEnv)
+	fl.BoolVar(&f.cacheRepoReadOnly, "cache-repo-read-only", false, "look layer indexes up in --cache-repo but never push (env "+cacheRepoReadOnlyEnv+"=true)")
 	fl.IntVar(&f.jobs, "jobs", 0, "layers fetched and scanned at once, at least 1 (default the number of CPUs)")
 	fl.DurationVar(&f.timeout, "timeout", reader.DefaultTimeout, "longest wait on a registry for a connection, response headers or the next bytes of a blob")
 	fl.StringVar(&f.platform, "platform", inspect.DefaultPlatform, "platform an image index resolves to")
@@ -45,6 +55,13 @@ func (f *imageFlags) register(c *cobra.Command) {
 	// matrix.yaml parse and no image read, and is reported once.
 	c.PreRunE = func(c *cobra.Command, _ []string) error { return f.check(c) }
 }
+
+// The environment variables that set --cache-repo and --cache-repo-read-only
+// when the flags are not given, as a CI workflow does.
+const (
+	cacheRepoEnv         = "SAMMATRIX_CACHE_REPO"
+	cacheRepoReadOnlyEnv = "SAMMATRIX_CACHE_REPO_READ_ONLY"
+)
 
 // mirrorExample is the example of --mirror every message about it gives.
 const mirrorExample = "public.ecr.aws=127.0.0.1:5000"
@@ -65,6 +82,21 @@ func (f *imageFlags) check(c *cobra.Command) error {
 		if err := checkMirror(m); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if f.cacheRepo != "" {
+		if _, err := reader.ParseCacheRepo(f.cacheRepo, f.insecure); err != nil {
+			if !c.Flags().Changed("cache-repo") {
+				err = fmt.Errorf("%s: %w", cacheRepoEnv, err)
+			}
+			errs = append(errs, err)
+		}
+	}
+	if !c.Flags().Changed("cache-repo-read-only") && f.readOnlyEnv != "" {
+		ro, err := strconv.ParseBool(f.readOnlyEnv)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s must be true or false, found %q", cacheRepoReadOnlyEnv, f.readOnlyEnv))
+		}
+		f.cacheRepoReadOnly = ro
 	}
 	if err := errors.Join(errs...); err != nil {
 		return usageError("%w", err)
@@ -109,8 +141,29 @@ func (f *imageFlags) summarize(c *cobra.Command, in *reader.Inspector, images in
 		return
 	}
 	s := in.Stats()
-	fmt.Fprintf(c.ErrOrStderr(), "read %s: %d layers scanned, %d indexes and configs from the cache, %d blobs fetched\n",
-		plural(images, "image"), s.LayersScanned, s.CacheHits, s.BlobsFetched)
+	var b strings.Builder
+	fmt.Fprintf(&b, "read %s: %d layers scanned, %d layer indexes and %d configs from the cache",
+		plural(images, "image"), s.LayersScanned, s.LayerCacheHits, s.CacheHits-s.LayerCacheHits)
+	if f.cacheRepo != "" {
+		fmt.Fprintf(&b, ", %d layer indexes from the cache repository (%s), %d pushed", s.RepoHits, byteSize(s.RepoBytesFetched), s.RepoPushes)
+	}
+	fmt.Fprintf(&b, ", %d blobs fetched (%s)\n", s.BlobsFetched, byteSize(s.BytesFetched))
+	fmt.Fprint(c.ErrOrStderr(), b.String())
+}
+
+// byteSize writes n bytes in SI units: 512 B, 16.1 kB, 1.2 GB.
+func byteSize(n int64) string {
+	if n < 1000 {
+		return fmt.Sprintf("%d B", n)
+	}
+	v, unit := float64(n)/1000, "kB"
+	for _, u := range []string{"MB", "GB", "TB"} {
+		if v < 999.95 {
+			break
+		}
+		v, unit = v/1000, u
+	}
+	return fmt.Sprintf("%.1f %s", v, unit)
 }
 
 // options turns the flags into inspector options: the one place where
@@ -143,8 +196,20 @@ func (f *imageFlags) inspector(c *cobra.Command) (in *reader.Inspector, opts rea
 		done()
 		return nil, opts, func() {}, failure(err)
 	}
+	warned := len(in.Warnings())
 	for _, w := range in.Warnings() {
 		fmt.Fprintf(c.ErrOrStderr(), "sammatrix: warning: %s\n", w)
+	}
+	// Warnings of the run itself (a cache repository that refused a
+	// push) come once the progress line is gone.
+	clearLine := done
+	done = func() {
+		clearLine()
+		ws := in.Warnings()
+		for _, w := range ws[warned:] {
+			fmt.Fprintf(c.ErrOrStderr(), "sammatrix: warning: %s\n", w)
+		}
+		warned = len(ws)
 	}
 	return in, opts, done, nil
 }
@@ -166,5 +231,6 @@ func (f *imageFlags) inspectOptions() (reader.Options, error) {
 	if !f.noCache {
 		o.CacheDir = f.cacheDir
 	}
+	o.CacheRepo, o.CacheRepoReadOnly, o.Version = f.cacheRepo, f.cacheRepoReadOnly, moduleVersion()
 	return o, nil
 }
