@@ -100,6 +100,24 @@ func TestGridFollowsTheSeed(t *testing.T) {
 	}
 }
 
+// The grid comes out the same from a real registry, Debian's
+// docker-registry, as from the in-process one.
+func TestGridOnDockerRegistry(t *testing.T) {
+	want := grid(t, testRegistry(t, ""), 2)
+	in := dockerRegistry(t)
+	got := grid(t, in, 2)
+	if len(got.Suggestions) != len(want.Suggestions) {
+		t.Fatalf("docker-registry grid: %d suggestions, want %d", len(got.Suggestions), len(want.Suggestions))
+	}
+	for i, s := range got.Suggestions {
+		w := want.Suggestions[i]
+		if s.ID != w.ID || s.Found() != w.Found() || s.Found() && s.NodeJS.Short() != w.NodeJS.Short() {
+			t.Errorf("docker-registry suggestion %d = %s → %v, want %s → %v as from the in-process registry", i, s.ID, s.NodeJS, w.ID, w.NodeJS)
+		}
+	}
+	validateSuggestions(t, in, got)
+}
+
 // validateSuggestions runs validate on a matrix made of the suggested
 // pairs, as plan prints them, and fails on any it rejects.
 func validateSuggestions(t *testing.T, in matrix.ImageReader, g *plan.Grid) {

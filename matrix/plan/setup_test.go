@@ -2,7 +2,13 @@ package plan_test
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/sammatrix/sammatrix/inspect/fixture"
 	"github.com/sammatrix/sammatrix/inspect/reader"
@@ -27,6 +33,52 @@ func testRegistry(t testing.TB, cacheDir string) *reader.Inspector {
 		t.Fatal(err)
 	}
 	t.Cleanup(stop)
+	return fillRegistry(t, host, cacheDir)
+}
+
+// dockerRegistry starts Debian's docker-registry on loopback, holding what
+// testRegistry's holds, and returns an inspector that reads public.ecr.aws
+// from it. Where docker-registry is not installed the test is skipped; in
+// CI, where it must be, it fails.
+func dockerRegistry(t testing.TB) *reader.Inspector {
+	t.Helper()
+	const bin = "/usr/bin/docker-registry"
+	if _, err := os.Stat(bin); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true and %s is missing (apt-get install docker-registry): %v", bin, err)
+		}
+		t.Skipf("%s is missing (apt-get install docker-registry): %v", bin, err)
+	}
+	script := filepath.Join("..", "..", "testdata", "registry", "docker-registry.sh")
+	dir := t.TempDir()
+	run := func(args ...string) (string, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, "bash", append([]string{script}, args...)...)
+		cmd.WaitDelay = time.Second
+		out, err := cmd.Output()
+		if ee, ok := err.(*exec.ExitError); ok {
+			err = fmt.Errorf("%w: %s", err, ee.Stderr)
+		}
+		return strings.TrimSpace(string(out)), err
+	}
+	host, err := run("start", dir)
+	t.Cleanup(func() {
+		if _, err := run("stop", dir); err != nil {
+			t.Error(err)
+		}
+	})
+	if err != nil {
+		t.Fatalf("starting docker-registry: %v", err)
+	}
+	return fillRegistry(t, host, "")
+}
+
+// fillRegistry pushes to host every fixture under its tag, plus the tags
+// above and some incomplete ones, and returns an inspector that reads
+// public.ecr.aws, and the plugin image of the test matrices, from it.
+func fillRegistry(t testing.TB, host, cacheDir string) *reader.Inspector {
+	t.Helper()
 	inputs := fixture.Inputs()
 	if err := fixture.PushAll(host, inputs); err != nil {
 		t.Fatal(err)
