@@ -3,6 +3,8 @@ package report
 import (
 	"bytes"
 	"html"
+	"image/png"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -142,6 +144,23 @@ func TestHostilePlanHTML(t *testing.T) {
 	}
 	checkPrintable(t, "WritePlanHTML(...)", b.Bytes())
 	checkHTML(t, b.Bytes())
+}
+
+// TestPlanScreenshotCommitted checks that the screenshot the README shows
+// is there and is a PNG image.
+func TestPlanScreenshotCommitted(t *testing.T) {
+	f, err := os.Open(planScreenshot)
+	if err != nil {
+		t.Fatalf("opening the README's screenshot: %v (UPDATE_GOLDEN=1 go test ./render/report -run TestPlanHTMLInChromium makes it)", err)
+	}
+	defer f.Close()
+	c, err := png.DecodeConfig(f)
+	if err != nil {
+		t.Fatalf("decoding %s: %v, want a PNG image", planScreenshot, err)
+	}
+	if c.Width < 800 || c.Height < 400 {
+		t.Errorf("%s is %d×%d, want a screenshot of at least 800×400", planScreenshot, c.Width, c.Height)
+	}
 }
 
 // fakeGrid is a 2 × 2 grid built by hand: python3.11 runs nodejs18.x only,
