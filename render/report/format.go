@@ -15,7 +15,8 @@ import (
 type Format string
 
 // The output formats. Each kind of output has some of them: see
-// LintFormats, ValidateFormats and InspectFormats.
+// LintFormats, ValidateFormats, InspectFormats, PlanFormats and
+// UpgradeFormats.
 const (
 	Text     Format = "text"
 	Table    Format = "table"
@@ -24,6 +25,7 @@ const (
 	JUnit    Format = "junit"
 	Markdown Format = "markdown"
 	SARIF    Format = "sarif"
+	HTML     Format = "html"
 )
 
 // Options are what a writer needs besides what it writes.
@@ -112,6 +114,7 @@ var planWriters = formatTable[*plan.Grid]{
 	{Table, plain(WritePlanTable)},
 	{Markdown, plain(WritePlanMarkdown)},
 	{JSON, plain(WritePlanJSON)},
+	{HTML, plain(WritePlanHTML)},
 }
 
 // upgradeWriters are the formats of plan --upgrade.

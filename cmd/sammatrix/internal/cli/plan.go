@@ -35,7 +35,9 @@ func newPlan() *cobra.Command {
 of validate (all combinations are validated as one matrix, so each image and
 layer is read once) and prints the grid: ✓, or ✗ and the first rule that
 fails. For each runtime it suggests the compatible Node.js image with the
-highest Node.js major (ties: the newest tag) as a pairs: block.
+highest Node.js major (ties: the newest tag) as a pairs: block. -o html
+writes the grid as one self-contained web page: each cell's findings and
+their evidence show on hover and click, each header has its image's facts.
 
 --runtime and --nodejs take an image reference or a registry repository
 without a tag (public.ecr.aws/sam/build-python3.12); a repository stands for
@@ -57,6 +59,7 @@ Exit codes: 0 the plan was made (whatever the verdicts), 2 a usage error or
 an invalid matrix.yaml, 3 an image or a tag list could not be read.`,
 		Example: `  sammatrix plan --runtime public.ecr.aws/sam/build-python3.12 --nodejs public.ecr.aws/sam/build-nodejs20.x --nodejs public.ecr.aws/sam/build-nodejs22.x
   sammatrix plan -o markdown
+  sammatrix plan -o html > plan.html
   sammatrix plan --write --dry-run
   sammatrix plan --upgrade --write`,
 		Args: noArgs("--runtime"),
