@@ -45,7 +45,7 @@ stale, missing or extra file, 0 when they are identical. It asks no registry
 when every reference is pinned by digest in matrix.yaml or already pinned in
 --out, and runs no validation.`,
 		Example: `  sammatrix render
-  sammatrix render -f testdata/demo/matrix.yaml --out /tmp/build
+  sammatrix render -f testdata/demo/matrix.yaml --out demo-build --force
   sammatrix render --check            # in a pull request: fails when build/ is stale`,
 		Args: noArgs("-f"),
 		RunE: func(c *cobra.Command, _ []string) error { return runRender(c, o) },
