@@ -3,17 +3,14 @@ package matrix
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"maps"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/sammatrix/sammatrix/inspect/fixture"
 	"github.com/sammatrix/sammatrix/inspect/reader"
@@ -32,45 +29,6 @@ func (c *countingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 		c.blobs.Add(1)
 	}
 	return http.DefaultTransport.RoundTrip(req)
-}
-
-// dockerRegistry starts Debian's docker-registry with
-// testdata/registry/docker-registry.sh and returns its 127.0.0.1:PORT. CI
-// must run it: with CI=true a missing binary fails the test.
-func dockerRegistry(t *testing.T) string {
-	t.Helper()
-	const bin = "/usr/bin/docker-registry"
-	if _, err := os.Stat(bin); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true and %s is missing (apt-get install docker-registry): %v", bin, err)
-		}
-		t.Skipf("%s is missing (apt-get install docker-registry): %v", bin, err)
-	}
-	script := filepath.Join("..", "testdata", "registry", "docker-registry.sh")
-	dir := t.TempDir()
-	run := func(args ...string) (string, error) {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, "bash", append([]string{script}, args...)...)
-		cmd.WaitDelay = time.Second
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			return "", fmt.Errorf("running docker-registry.sh %s: %w\n%s", strings.Join(args, " "), err, stderr.String())
-		}
-		return strings.TrimSpace(string(out)), nil
-	}
-	host, err := run("start", dir)
-	t.Cleanup(func() {
-		if _, err := run("stop", dir); err != nil {
-			t.Error(err)
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return host
 }
 
 // verdicts returns, per pair id, the verdict and the error rules.
@@ -112,7 +70,7 @@ func TestValidateRegistryMirror(t *testing.T) {
 		t.Run(reg.name, func(t *testing.T) {
 			host := reg.host
 			if host == "" {
-				host = dockerRegistry(t)
+				host = fixture.StartDockerRegistry(t)
 			}
 			if err := fixture.PushAll(host, filepath.Join("..", "testdata", "fixtures")); err != nil {
 				t.Fatal(err)

@@ -1,14 +1,7 @@
 package reader
 
 import (
-	"bytes"
-	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
-	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
@@ -16,45 +9,10 @@ import (
 	"github.com/sammatrix/sammatrix/inspect/imageref"
 )
 
-// startDockerRegistry starts Debian's docker-registry (distribution 2.8)
-// with testdata/registry/docker-registry.sh until the test ends. CI must
-// run the tests that use it: with CI=true a missing binary fails.
-func startDockerRegistry(t *testing.T) string {
-	t.Helper()
-	const bin = "/usr/bin/docker-registry"
-	if _, err := os.Stat(bin); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true and %s is missing (apt-get install docker-registry): %v", bin, err)
-		}
-		t.Skipf("%s is missing (apt-get install docker-registry): %v", bin, err)
-	}
-	script := filepath.Join("..", "..", "testdata", "registry", "docker-registry.sh")
-	run := func(args ...string) (string, error) {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, "bash", append([]string{script}, args...)...)
-		cmd.WaitDelay = time.Second
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			t.Errorf("running docker-registry.sh %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
-		}
-		return strings.TrimSpace(string(out)), err
-	}
-	dir := t.TempDir()
-	host, err := run("start", dir)
-	t.Cleanup(func() { run("stop", dir) })
-	if err != nil {
-		t.FailNow()
-	}
-	return host
-}
-
 // A cache repository on distribution 2.8 takes the index artifacts, and a
 // second run on a fresh cache directory takes every index from it.
 func TestCacheRepoDockerRegistry(t *testing.T) {
-	host := startDockerRegistry(t)
+	host := fixture.StartDockerRegistry(t)
 	var refs []imageref.Reference
 	layers := map[v1.Hash]bool{}
 	for _, n := range []string{"ruby3.2", "python3.12"} {

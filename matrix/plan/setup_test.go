@@ -2,13 +2,7 @@ package plan_test
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/sammatrix/sammatrix/inspect/fixture"
 	"github.com/sammatrix/sammatrix/inspect/reader"
@@ -42,35 +36,7 @@ func testRegistry(t testing.TB, cacheDir string) *reader.Inspector {
 // CI, where it must be, it fails.
 func dockerRegistry(t testing.TB) *reader.Inspector {
 	t.Helper()
-	const bin = "/usr/bin/docker-registry"
-	if _, err := os.Stat(bin); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true and %s is missing (apt-get install docker-registry): %v", bin, err)
-		}
-		t.Skipf("%s is missing (apt-get install docker-registry): %v", bin, err)
-	}
-	script := filepath.Join("..", "..", "testdata", "registry", "docker-registry.sh")
-	dir := t.TempDir()
-	run := func(args ...string) (string, error) {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, "bash", append([]string{script}, args...)...)
-		cmd.WaitDelay = time.Second
-		out, err := cmd.Output()
-		if ee, ok := err.(*exec.ExitError); ok {
-			err = fmt.Errorf("%w: %s", err, ee.Stderr)
-		}
-		return strings.TrimSpace(string(out)), err
-	}
-	host, err := run("start", dir)
-	t.Cleanup(func() {
-		if _, err := run("stop", dir); err != nil {
-			t.Error(err)
-		}
-	})
-	if err != nil {
-		t.Fatalf("starting docker-registry: %v", err)
-	}
+	host := fixture.StartDockerRegistry(t)
 	return fillRegistry(t, host, "")
 }
 
