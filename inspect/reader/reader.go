@@ -36,6 +36,9 @@ type Inspector struct {
 
 	mu     sync.Mutex
 	layers map[v1.Hash]*layerCall
+	// digests holds the manifest digest of every registry reference read,
+	// so that Resolve asks the registry no second time.
+	digests map[string]v1.Hash
 
 	blobs, scanned, hits atomic.Int64
 	// layerHits counts the layer indexes among hits; blobBytes the bytes
@@ -89,6 +92,8 @@ func New(opts Options) (*Inspector, error) {
 		sched:  newScheduler(opts.Jobs),
 		memory: semaphore.NewWeighted(elfMemory),
 		layers: map[v1.Hash]*layerCall{},
+
+		digests: map[string]v1.Hash{},
 	}
 	in.sources = newSources(&in.opts)
 	in.indexes, in.configs = scanner{in}, fetcher{in}
@@ -179,6 +184,11 @@ func (in *Inspector) inspect(ctx context.Context, ref imageref.Reference, announ
 	digest, err := img.Digest()
 	if err != nil {
 		return nil, fmt.Errorf("reading manifest of %q: %w", ref, err)
+	}
+	if ref.Transport == imageref.Registry {
+		in.mu.Lock()
+		in.digests[ref.String()] = digest
+		in.mu.Unlock()
 	}
 	m, err := img.Manifest()
 	if err != nil {

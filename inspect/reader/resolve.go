@@ -22,11 +22,21 @@ type Pin struct {
 func (p Pin) String() string { return p.Name + "@" + p.Digest }
 
 // Resolve returns the pin of ref: for a registry image one manifest
-// request (two for an index), no layer; for a local image its layout's
+// request (two for an index), no layer, and none when the Inspector has
+// read the image already; for a local image its layout's
 // index, which must record the registry reference the image was saved from
 // (the io.containerd.image.name annotation that containerd, BuildKit and
 // nerdctl write), since a Dockerfile cannot name a local directory.
 func (in *Inspector) Resolve(ctx context.Context, ref imageref.Reference) (Pin, error) {
+	if ref.Transport == imageref.Registry {
+		// An image this Inspector has read: its digest is known.
+		in.mu.Lock()
+		d, ok := in.digests[ref.String()]
+		in.mu.Unlock()
+		if ok {
+			return Pin{Name: withoutDigest(ref.String()), Digest: d.String()}, nil
+		}
+	}
 	img, release, err := in.open(ctx, ref)
 	if err != nil {
 		return Pin{}, err

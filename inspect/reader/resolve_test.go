@@ -2,8 +2,10 @@ package reader
 
 import (
 	"context"
+	"net/http"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -73,5 +75,38 @@ func TestResolve(t *testing.T) {
 				t.Errorf("Resolve(%s) fetched %d blobs (%v), want none", tt.name, n, paths)
 			}
 		})
+	}
+}
+
+// countingTransport counts the requests it carries.
+type countingTransport struct {
+	n atomic.Int64
+}
+
+func (c *countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+// Resolving an image the Inspector has read asks the registry nothing more.
+func TestResolveAfterInspect(t *testing.T) {
+	reg := startRegistry(t)
+	push(t, reg.host, "python3.12")
+	s := lookup(t, "python3.12")
+	ref := s.Ref(reg.host)
+	var ct countingTransport
+	in := newInspector(t, Options{Insecure: []string{reg.host}, Transport: &ct})
+	img := mustInspect(t, in, ref)
+	before := ct.n.Load()
+	r, err := imageref.Parse(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := in.Resolve(context.Background(), r)
+	if err != nil || got != (Pin{Name: ref, Digest: img.Digest.String()}) {
+		t.Fatalf("Resolve(%s) = %+v, %v, want %s@%s", ref, got, err, ref, img.Digest)
+	}
+	if n := ct.n.Load() - before; n != 0 {
+		t.Errorf("Resolve after Inspect made %d requests, want none", n)
 	}
 }
