@@ -69,7 +69,7 @@ an invalid matrix.yaml, 3 an image or a tag list could not be read.`,
 	fl := c.Flags()
 	fl.StringVarP(&o.file, "file", "f", matrix.DefaultFile, "matrix file whose pairs, policy and Serverless versions apply (optional with --runtime and --nodejs)")
 	fl.StringVarP(&o.output, "output", "o", string(report.PlanFormats()[0]), "output format: "+report.PlanFormats().String())
-	fl.StringVar(&o.npm, "npm", DefaultNPM, "npm command asked for the Serverless Framework's engines.node")
+	registerNPM(c, &o.npm)
 	fl.StringArrayVar(&o.runtimes, "runtime", nil, "runtime image or repository (repeatable; default the runtime repositories of the matrix file)")
 	fl.StringArrayVar(&o.nodejs, "nodejs", nil, "Node.js image or repository (repeatable; default the Node.js repositories of the matrix file)")
 	fl.IntVar(&o.tags, "tags", plan.DefaultTags, "newest complete tags of each repository to consider")
@@ -97,11 +97,7 @@ func runPlan(c *cobra.Command, o *planOptions) error {
 	if err != nil {
 		return err
 	}
-	var npmCache matrix.Store
-	if c := in.Cache(); c != nil {
-		npmCache = c
-	}
-	opts := plan.Options{Validate: matrix.ValidateOptions{Engines: matrix.NPMEngines(o.npm, npmCache)}}
+	opts := plan.Options{Validate: matrix.ValidateOptions{Engines: engines(o.npm, in)}}
 	if o.upgrade {
 		write, err := report.UpgradeWriter(report.Format(o.output))
 		if err != nil {

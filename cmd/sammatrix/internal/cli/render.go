@@ -55,7 +55,7 @@ when every reference is pinned by digest in matrix.yaml or already pinned in
 	c.Flags().StringVar(&o.out, "out", DefaultOut, "directory of the generated files")
 	c.Flags().BoolVar(&o.check, "check", false, "compare the generated files with --out instead of writing them")
 	c.Flags().BoolVar(&o.force, "force", false, "render pairs that validation rejects, marking them in their Dockerfiles")
-	c.Flags().StringVar(&o.npm, "npm", DefaultNPM, "npm command asked for the Serverless Framework's engines.node")
+	registerNPM(c, &o.npm)
 	return c
 }
 
@@ -98,11 +98,7 @@ func runRender(c *cobra.Command, o *renderOptions) error {
 	}
 
 	setActivity(c, "rendering %s of %s", plural(len(f.Pairs), "pair"), o.file)
-	var npmCache matrix.Store
-	if c := in.Cache(); c != nil {
-		npmCache = c
-	}
-	r, err := matrix.Validate(c.Context(), f, in, matrix.ValidateOptions{Engines: matrix.NPMEngines(o.npm, npmCache)})
+	r, err := matrix.Validate(c.Context(), f, in, matrix.ValidateOptions{Engines: engines(o.npm, in)})
 	if err != nil {
 		return failure(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sammatrix/sammatrix/inspect/cache"
+	"github.com/sammatrix/sammatrix/inspect/reader"
 	"github.com/sammatrix/sammatrix/matrix"
 	"github.com/sammatrix/sammatrix/render/report"
 )
@@ -50,7 +51,7 @@ unreachable, credentials refused, corrupt or truncated layer).`,
 	o.register(c)
 	c.Flags().StringVarP(&o.file, "file", "f", matrix.DefaultFile, "matrix file to validate")
 	c.Flags().StringVarP(&o.output, "output", "o", string(report.ValidateFormats()[0]), "output format: "+report.ValidateFormats().String())
-	c.Flags().StringVar(&o.npm, "npm", DefaultNPM, "npm command asked for the Serverless Framework's engines.node")
+	registerNPM(c, &o.npm)
 	return c
 }
 
@@ -68,13 +69,7 @@ func runValidate(c *cobra.Command, o *validateOptions) error {
 	if err != nil {
 		return err
 	}
-	// npm's answers go where the layers go, and nowhere when the
-	// inspector refused the cache directory.
-	var npmCache matrix.Store
-	if c := in.Cache(); c != nil {
-		npmCache = c
-	}
-	r, err := matrix.Validate(c.Context(), f, in, matrix.ValidateOptions{Engines: matrix.NPMEngines(o.npm, npmCache)})
+	r, err := matrix.Validate(c.Context(), f, in, matrix.ValidateOptions{Engines: engines(o.npm, in)})
 	done()
 	distinct := map[string]bool{}
 	for _, p := range f.Pairs {
@@ -97,6 +92,22 @@ func runValidate(c *cobra.Command, o *validateOptions) error {
 		return silent(ExitFindings)
 	}
 	return nil
+}
+
+// engines asks npm for the Serverless Framework's engines.node with the
+// npm command named. npm's answers go where the layers go, and nowhere when
+// the inspector refused the cache directory.
+func engines(npm string, in *reader.Inspector) matrix.EnginesFunc {
+	var store matrix.Store
+	if c := in.Cache(); c != nil {
+		store = c
+	}
+	return matrix.NPMEngines(npm, store)
+}
+
+// registerNPM adds the --npm flag to a command that validates.
+func registerNPM(c *cobra.Command, npm *string) {
+	c.Flags().StringVar(npm, "npm", DefaultNPM, "npm command asked for the Serverless Framework's engines.node")
 }
 
 // appendStepSummary appends the Markdown report to the file GitHub Actions
