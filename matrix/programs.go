@@ -65,7 +65,7 @@ func (pl *programLoad) loader() string {
 }
 
 // who names the object of a problem of the load: the program itself, or
-// "/var/lang/lib/libssl.so.3 (loaded by node)".
+// an object it loads, such as "libssl.so.3 at its path (loaded by node)".
 func (pl *programLoad) who(object string) string {
 	if pl.res != nil && object != pl.res.Program {
 		return object + " (loaded by " + pl.loader() + ")"
