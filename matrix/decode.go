@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -87,11 +88,11 @@ func (d *decoder) problem(n *yaml.Node, id, format string, args ...any) {
 }
 
 // listIndex matches the indexes of a path such as pairs[2].nodejs.
-var listIndex = regexp.MustCompile(`\[\d+\]`)
+var listIndex = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\[\d+\]`) })
 
 func (d *decoder) problemAt(p Pos, id, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
-	key := fmt.Sprintf("%d:%d [%s] %s", p.Line, p.Col, id, listIndex.ReplaceAllString(msg, "[]"))
+	key := fmt.Sprintf("%d:%d [%s] %s", p.Line, p.Col, id, listIndex().ReplaceAllString(msg, "[]"))
 	if d.reported[key] {
 		return
 	}
@@ -151,7 +152,7 @@ func clip(s string) string {
 }
 
 // quoted matches a double-quoted string in the text of an error.
-var quoted = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+var quoted = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`"(?:[^"\\]|\\.)*"`) })
 
 // reason returns the text of err, returned when parsing value, without the
 // echoes of value that the message quoting value already shows: the
@@ -162,7 +163,7 @@ func reason(err error, value string) string {
 	if i := strings.LastIndex(s, ": "); i >= 0 && strings.Contains(value, s[i+2:]) {
 		s = s[:i]
 	}
-	return quoted.ReplaceAllStringFunc(s, func(q string) string {
+	return quoted().ReplaceAllStringFunc(s, func(q string) string {
 		u, err := strconv.Unquote(q)
 		if err != nil {
 			return q

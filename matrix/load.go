@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -76,18 +77,18 @@ func setDefaults(f *File) {
 }
 
 // yamlLine matches the line number yaml.v3 puts in its syntax errors.
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var yamlLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): (.*)$`) })
 
 // unknownAnchor matches the error of an alias to no anchor, which yaml.v3
 // words without a position.
-var unknownAnchor = regexp.MustCompile(`^yaml: unknown anchor '(.*)' referenced$`)
+var unknownAnchor = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: unknown anchor '(.*)' referenced$`) })
 
 // syntaxFinding converts a YAML syntax error into a positioned finding. It
 // is the only place that knows how yaml.v3 words its errors.
 func syntaxFinding(file string, data []byte, err error) Finding {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line, col := 1, 1
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+	if m := yamlLine().FindStringSubmatch(err.Error()); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		msg = m[2]
 	}
@@ -112,7 +113,7 @@ func syntaxFinding(file string, data []byte, err error) Finding {
 			line, col = lineCol(data, i)
 			msg = what
 		}
-	} else if m := unknownAnchor.FindStringSubmatch(err.Error()); m != nil {
+	} else if m := unknownAnchor().FindStringSubmatch(err.Error()); m != nil {
 		if i := aliasOffset(data, m[1]); i >= 0 {
 			line, col = lineCol(data, i)
 		}

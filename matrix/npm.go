@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -98,7 +99,7 @@ func (n NPM) Engines(ctx context.Context, version string) (string, error) {
 }
 
 // npmCode is the form of npm's error codes: E404, ETARGET, EAI_AGAIN.
-var npmCode = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
+var npmCode = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`) })
 
 // npmError returns npm's error code and first message line, from its
 // stderr ("npm ERR! code E404" up to npm 9, "npm error code E404" since)
@@ -116,7 +117,7 @@ func npmError(stderr, stdout []byte) string {
 			continue
 		}
 		if c, isCode := strings.CutPrefix(rest, "code "); isCode {
-			if c = strings.TrimSpace(c); code == "" && npmCode.MatchString(c) {
+			if c = strings.TrimSpace(c); code == "" && npmCode().MatchString(c) {
 				code = c
 			}
 			continue
@@ -133,7 +134,7 @@ func npmError(stderr, stdout []byte) string {
 			} `json:"error"`
 		}
 		if json.Unmarshal(stdout, &j) == nil {
-			if npmCode.MatchString(j.Error.Code) {
+			if npmCode().MatchString(j.Error.Code) {
 				code = j.Error.Code
 			}
 			msg, _, _ = strings.Cut(strings.TrimSpace(j.Error.Summary), "\n")
@@ -152,19 +153,24 @@ func npmError(stderr, stdout []byte) string {
 // credentials match what npm may print of its configuration or a request:
 // auth settings of .npmrc, authorization headers, npm access tokens and
 // the user information of a URL.
-var credentials = []struct {
+var credentials = sync.OnceValue(func() []redaction {
+	return []redaction{
+		{regexp.MustCompile(`(?i)(_authToken|_auth|_password|password|token)(\s*[=:]\s*)("[^"]*"|'[^']*'|\S+)`), "${1}${2}[redacted]"},
+		{regexp.MustCompile(`(?i)\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+`), "${1} [redacted]"},
+		{regexp.MustCompile(`npm_[A-Za-z0-9]{36}`), "[redacted]"},
+		{regexp.MustCompile(`(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@`), "${1}[redacted]@"},
+	}
+})
+
+// redaction replaces what re matches with with.
+type redaction struct {
 	re   *regexp.Regexp
 	with string
-}{
-	{regexp.MustCompile(`(?i)(_authToken|_auth|_password|password|token)(\s*[=:]\s*)("[^"]*"|'[^']*'|\S+)`), "${1}${2}[redacted]"},
-	{regexp.MustCompile(`(?i)\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+`), "${1} [redacted]"},
-	{regexp.MustCompile(`npm_[A-Za-z0-9]{36}`), "[redacted]"},
-	{regexp.MustCompile(`(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@`), "${1}[redacted]@"},
 }
 
 // redact removes what looks like a credential from s.
 func redact(s string) string {
-	for _, c := range credentials {
+	for _, c := range credentials() {
 		s = c.re.ReplaceAllString(s, c.with)
 	}
 	return s

@@ -3,6 +3,8 @@ package matrix
 import (
 	"fmt"
 	"regexp"
+	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -27,8 +29,19 @@ func (d *decoder) image(dst *Image, where string) func(*yaml.Node) {
 	}
 }
 
-// tagPart matches what a pair id may be: it becomes part of image tags.
-var tagPart = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
+// isTagPart reports whether s may be a pair id or the plugin version,
+// which become parts of image tags: ^[A-Za-z0-9_][A-Za-z0-9_.-]*$.
+func isTagPart(s string) bool {
+	if s == "" || s[0] == '.' || s[0] == '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 // checkPairs derives the pair ids and reports missing, unusable and
 // duplicate ones.
@@ -48,7 +61,7 @@ func (d *decoder) checkPairs(f *File) {
 			}
 			p.ID = Value[string]{V: id, Pos: p.Runtime.Pos}
 		}
-		if !tagPart.MatchString(p.ID.V) {
+		if !isTagPart(p.ID.V) {
 			d.problemAt(p.ID.Pos, ProblemValue, "pair id %s cannot be part of an image tag; use letters, digits, '.', '_' and '-'", quote(p.ID.V))
 			continue
 		}
@@ -95,11 +108,11 @@ func (d *decoder) checkValues(f *File) {
 			d.problemAt(v.Pos, ProblemValue, "target-repo %s is not a repository name (want e.g. docker.io/acme/serverless-plugin, without a tag): %s", quote(v.V), reason(err, v.V))
 		}
 	}
-	if v := f.Plugin.Version; v.Set && !tagPart.MatchString(v.V) {
+	if v := f.Plugin.Version; v.Set && !isTagPart(v.V) {
 		d.problemAt(v.Pos, ProblemValue, "plugin.version %s cannot be part of an image tag; use letters, digits, '.', '_' and '-'", quote(v.V))
 	}
 	for _, v := range f.Serverless {
-		if !semverish.MatchString(v.V) {
+		if !semverish().MatchString(v.V) {
 			d.problemAt(v.Pos, ProblemValue, "serverless version %s is not an exact npm version such as 3.39.0", quote(v.V))
 		}
 	}
@@ -108,7 +121,7 @@ func (d *decoder) checkValues(f *File) {
 		key string
 		val Value[string]
 	}{{"harness.project", h.Project}, {"harness.org", h.Org}, {"harness.pipeline", h.Pipeline}} {
-		if v.val.Set && !harnessID.MatchString(v.val.V) {
+		if v.val.Set && !isHarnessID(v.val.V) {
 			d.problemAt(v.val.Pos, ProblemValue, "%s %s is not a Harness identifier (want ^[a-zA-Z_][0-9a-zA-Z_]{0,127}$: no '-' or '.')", v.key, quote(v.val.V))
 		}
 	}
@@ -117,7 +130,7 @@ func (d *decoder) checkValues(f *File) {
 		val Value[string]
 	}{{"harness.k8s-connector", h.K8sConnector}, {"harness.docker-connector", h.DockerConnector},
 		{"harness.docker-username-secret", h.DockerUsername}, {"harness.docker-password-secret", h.DockerPassword}} {
-		if v.val.Set && !harnessRef.MatchString(v.val.V) {
+		if v.val.Set && !isHarnessRef(v.val.V) {
 			d.problemAt(v.val.Pos, ProblemValue, "%s %s is not a Harness reference (want an identifier, optionally prefixed with account. or org.)", v.key, quote(v.val.V))
 		}
 	}
@@ -128,15 +141,36 @@ func (d *decoder) checkValues(f *File) {
 		key string
 		val Value[string]
 	}{{"build.go-template.sha256", f.Build.GoTemplate.SHA256}, {"build.docker-cli.sha256", f.Build.DockerCLI.SHA256}} {
-		if dl.val.Set && !sha256Hex.MatchString(dl.val.V) {
+		if dl.val.Set && !imageref.IsSHA256Hex(dl.val.V) {
 			d.problemAt(dl.val.Pos, ProblemValue, "%s must be 64 lower-case hexadecimal digits, found %s", dl.key, quote(dl.val.V))
 		}
 	}
 }
 
-var (
-	semverish  = regexp.MustCompile(`^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$`)
-	harnessID  = regexp.MustCompile(`^[a-zA-Z_][0-9a-zA-Z_]{0,127}$`)
-	harnessRef = regexp.MustCompile(`^((account|org)\.)?[a-zA-Z_][0-9a-zA-Z_]{0,127}$`)
-	sha256Hex  = regexp.MustCompile(`^[0-9a-f]{64}$`)
-)
+var semverish = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$`) })
+
+// isHarnessID reports whether s is a Harness identifier,
+// ^[a-zA-Z_][0-9a-zA-Z_]{0,127}$.
+func isHarnessID(s string) bool {
+	if s == "" || len(s) > 128 || s[0] >= '0' && s[0] <= '9' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// isHarnessRef reports whether s is a Harness reference: an identifier,
+// optionally prefixed with "account." or "org.".
+func isHarnessRef(s string) bool {
+	if id, ok := strings.CutPrefix(s, "account."); ok {
+		return isHarnessID(id)
+	}
+	if id, ok := strings.CutPrefix(s, "org."); ok {
+		return isHarnessID(id)
+	}
+	return isHarnessID(s)
+}

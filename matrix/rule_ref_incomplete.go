@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sammatrix/sammatrix/inspect/imageref"
@@ -17,8 +18,8 @@ const ExampleTag = "1.143.0-20250822194415-x86_64"
 
 // completeTag is <sam-cli version>-<YYYYMMDDhhmmss>-x86_64.
 var (
-	completeTag   = regexp.MustCompile(`^\d+\.\d+\.\d+-(\d{14})-x86_64$`)
-	samVersionTag = regexp.MustCompile(`^\d+\.\d+\.\d+$`)
+	completeTag   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d+\.\d+\.\d+-(\d{14})-x86_64$`) })
+	samVersionTag = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d+\.\d+\.\d+$`) })
 )
 
 func init() {
@@ -61,10 +62,10 @@ func incomplete(r imageref.Reference) string {
 		return fmt.Sprintf("tag %q is a floating multi-architecture list that goes stale; %s", tag, pin)
 	case tag == "latest-x86_64":
 		return fmt.Sprintf("tag %q is a floating tag that moves with every release; %s", tag, pin)
-	case samVersionTag.MatchString(tag):
+	case samVersionTag().MatchString(tag):
 		return fmt.Sprintf("tag %q is a floating multi-architecture list of SAM CLI %s that goes stale; %s", tag, tag, pin)
 	}
-	m := completeTag.FindStringSubmatch(tag)
+	m := completeTag().FindStringSubmatch(tag)
 	if m == nil {
 		return fmt.Sprintf("tag %q is not a complete <sam-cli>-<YYYYMMDDhhmmss>-x86_64 tag; %s", tag, pin)
 	}

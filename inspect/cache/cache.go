@@ -19,7 +19,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 )
 
 // magic starts every entry, followed by the hex SHA-256 of the rest of the
@@ -69,11 +68,22 @@ func Open(dir string) (*Cache, error) {
 // Dir returns the cache directory.
 func (c *Cache) Dir() string { return c.dir }
 
-// safeKey restricts keys to names that stay inside the cache directory.
-var safeKey = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+// safeKey restricts keys to names that stay inside the cache directory:
+// ^[A-Za-z0-9][A-Za-z0-9._-]*$.
+func safeKey(s string) bool {
+	if s == "" || s[0] == '.' || s[0] == '_' || s[0] == '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '.' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 func (c *Cache) path(kind, key string) (string, error) {
-	if !safeKey.MatchString(kind) || !safeKey.MatchString(key) {
+	if !safeKey(kind) || !safeKey(key) {
 		return "", fmt.Errorf("cache key %s/%s: only letters, digits, '.', '_' and '-' are allowed", kind, key)
 	}
 	return filepath.Join(c.dir, kind, key), nil

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/google/go-containerregistry/pkg/name"
@@ -43,11 +42,6 @@ type Reference struct {
 	raw string
 }
 
-var (
-	validTag    = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
-	validDigest = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
-)
-
 // errEmpty is returned when an image reference is empty.
 var errEmpty = errors.New("empty image reference")
 
@@ -69,12 +63,12 @@ func Parse(s string) (Reference, error) {
 		// elsewhere belongs to the path (layout/build-java21@6.0.33:TAG).
 		if i := strings.LastIndex(rest, "@"); i >= 0 && strings.Contains(rest[i+1:], ":") && !strings.Contains(rest[i+1:], "/") {
 			dir, dgst := rest[:i], rest[i+1:]
-			if !validDigest.MatchString(dgst) {
+			if !ValidDigest(dgst) {
 				return Reference{}, fmt.Errorf("parsing reference %q: digest %q is not of the form sha256:<64 hex digits>", s, dgst)
 			}
 			r.Path, r.Digest = dir, dgst
 		} else if dir, tag, found := strings.Cut(rest, ":"); found {
-			if !validTag.MatchString(tag) {
+			if !ValidTag(tag) {
 				return Reference{}, fmt.Errorf("parsing reference %q: %q is not a valid tag", s, tag)
 			}
 			r.Path, r.Tag = dir, tag

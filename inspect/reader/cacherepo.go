@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"sync/atomic"
@@ -21,6 +20,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/static"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
+	"github.com/sammatrix/sammatrix/inspect/imageref"
 	"github.com/sammatrix/sammatrix/inspect/layer"
 	"github.com/sammatrix/sammatrix/inspect/scan"
 )
@@ -47,9 +47,6 @@ const (
 
 // emptyJSON is the OCI empty descriptor's content, the artifact's config.
 var emptyJSON = []byte("{}")
-
-// validTag is the OCI distribution grammar of a tag.
-var validTag = regexp.MustCompile(`^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$`)
 
 // IndexTag returns the tag of the index of layer d in a cache repository:
 // idx-v<analyzer version>-<algorithm>-<first 64 hex digits>. The full
@@ -144,7 +141,7 @@ func newRepoIndexes(in *Inspector, next indexer) (*repoIndexes, error) {
 func (r *repoIndexes) index(ctx context.Context, req layerRequest) (*layer.Index, error) {
 	d := req.desc.Digest
 	tag := IndexTag(d)
-	if !validTag.MatchString(tag) {
+	if !imageref.ValidTag(tag) {
 		// Not a sha256 digest; nothing of it is shared.
 		return r.next.index(ctx, req)
 	}

@@ -176,7 +176,7 @@ func TestCacheRepoArtifact(t *testing.T) {
 	inspectAll(t, in, refs)
 	for d := range layers {
 		tag := IndexTag(d)
-		if !validTag.MatchString(tag) || len(tag) > 128 {
+		if !imageref.ValidTag(tag) || len(tag) > 128 {
 			t.Errorf("IndexTag(%s) = %q, want a valid tag", d, tag)
 		}
 		ref, err := name.ParseReference(cache.repo()+":"+tag, name.Insecure)

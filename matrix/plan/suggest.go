@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Suggestion is the suggested pair of one runtime repository.
@@ -85,25 +86,28 @@ func compareTags(a, b Image) int {
 	return 0
 }
 
-var (
-	majorOf     = regexp.MustCompile(`^v?(\d+)`)
-	nodejsMajor = regexp.MustCompile(`^nodejs(\d+)`)
-)
-
 // nodeMajor returns the Node.js major release of a cell's Node.js image:
 // from the version of its node, else from its runtime name (nodejs22.x).
 func nodeMajor(c Cell) int {
-	for _, s := range []struct {
-		re *regexp.Regexp
-		v  string
-	}{{majorOf, c.Result.Summary.NodeVersion}, {nodejsMajor, c.NodeJS.RuntimeName()}} {
-		if m := s.re.FindStringSubmatch(s.v); m != nil {
-			if n, err := strconv.Atoi(m[1]); err == nil {
-				return n
-			}
+	if n, ok := leadingNumber(strings.TrimPrefix(c.Result.Summary.NodeVersion, "v")); ok {
+		return n
+	}
+	if rest, ok := strings.CutPrefix(c.NodeJS.RuntimeName(), "nodejs"); ok {
+		if n, ok := leadingNumber(rest); ok {
+			return n
 		}
 	}
 	return 0
+}
+
+// leadingNumber returns the decimal number s starts with.
+func leadingNumber(s string) (int, bool) {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	n, err := strconv.Atoi(s[:i])
+	return n, err == nil
 }
 
 // whyNone says why no Node.js image suits a runtime repository: the first
@@ -150,7 +154,7 @@ func oneLine(s string) string {
 
 // plainSafe matches what can be written as a plain YAML scalar on its own:
 // an image reference's characters, not starting with an indicator.
-var plainSafe = regexp.MustCompile(`^[A-Za-z0-9_./][A-Za-z0-9_./:@+-]*$`)
+var plainSafe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_./][A-Za-z0-9_./:@+-]*$`) })
 
 // yamlScalar writes s as a YAML scalar: plain when that reads back as the
 // same string, double-quoted otherwise.
@@ -158,7 +162,7 @@ func yamlScalar(s string) string {
 	if _, err := strconv.ParseFloat(s, 64); err == nil {
 		return strconv.Quote(s)
 	}
-	if plainSafe.MatchString(s) && !slices.Contains([]string{"true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"}, strings.ToLower(s)) && !strings.Contains(s, ": ") && !strings.HasSuffix(s, ":") {
+	if plainSafe().MatchString(s) && !slices.Contains([]string{"true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"}, strings.ToLower(s)) && !strings.Contains(s, ": ") && !strings.HasSuffix(s, ":") {
 		return s
 	}
 	return strconv.Quote(s)

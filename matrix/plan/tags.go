@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -14,7 +15,7 @@ const DefaultTags = 1
 
 // completeTag is <sam-cli version>-<YYYYMMDDhhmmss>-x86_64, as
 // matrix's ref-incomplete rule accepts it.
-var completeTag = regexp.MustCompile(`^(\d+)\.(\d+)\.(\d+)-(\d{14})-x86_64$`)
+var completeTag = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d+)\.(\d+)\.(\d+)-(\d{14})-x86_64$`) })
 
 // Tag is a complete SAM build image tag, <sam-cli>-<YYYYMMDDhhmmss>-x86_64.
 type Tag struct {
@@ -28,7 +29,7 @@ type Tag struct {
 // ParseTag parses a complete tag; ok is false for any other tag (latest,
 // latest-x86_64, 1.145.2, arm64 tags, a timestamp that is no date).
 func ParseTag(s string) (t Tag, ok bool) {
-	m := completeTag.FindStringSubmatch(s)
+	m := completeTag().FindStringSubmatch(s)
 	if m == nil {
 		return Tag{}, false
 	}

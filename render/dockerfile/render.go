@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/sammatrix/sammatrix/matrix/recipe"
@@ -138,15 +139,15 @@ func verify(sum, file string) []string {
 func dir(p string) string { return p[:strings.LastIndexByte(p, '/')] }
 
 // bare matches ENV values that need no quotes.
-var bare = regexp.MustCompile(`^[A-Za-z0-9_./:,+=@%-]+$`)
+var bare = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_./:,+=@%-]+$`) })
 
 // variable matches a ${NAME} reference at the start of a string.
-var variable = regexp.MustCompile(`^\$\{[A-Za-z_][A-Za-z0-9_]*\}`)
+var variable = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\$\{[A-Za-z_][A-Za-z0-9_]*\}`) })
 
 // envValue writes an ENV value as the recipe means it: ${NAME} refers to a
 // variable, everything else is literal.
 func envValue(v string) string {
-	if bare.MatchString(v) {
+	if bare().MatchString(v) {
 		return v
 	}
 	return quote(v, true)
@@ -163,7 +164,7 @@ func quote(s string, vars bool) string {
 			b.WriteByte('\\')
 			b.WriteByte(c)
 		case '$':
-			if m := variable.FindString(s[i:]); vars && m != "" {
+			if m := variable().FindString(s[i:]); vars && m != "" {
 				b.WriteString(m)
 				i += len(m) - 1
 				continue

@@ -337,6 +337,8 @@ func TestRenderRejects(t *testing.T) {
 		{"upper-case serverless version", func(b *Build) { b.Serverless = []string{"4.0.0-RC1"} }, []string{`serverless version "4.0.0-RC1": want lower-case`}},
 		{"serverless twice", func(b *Build) { b.Serverless = []string{"3.39.0", "3.39.0"} }, []string{`serverless version "3.39.0": listed twice`}},
 		{"empty plugin version", func(b *Build) { b.PluginVersion = "" }, []string{`plugin version ""`}},
+		{"version of 129 characters", func(b *Build) { b.PluginVersion = strings.Repeat("1", 129) }, []string{`plugin version "` + strings.Repeat("1", 129) + `"`}},
+		{"version starting with a dot", func(b *Build) { b.DockerCLI.Version = ".27" }, []string{`docker CLI version ".27"`}},
 		{"empty title", func(b *Build) { b.Title = "" }, []string{`title ""`}},
 		{"title with newline", func(b *Build) { b.Title = "a\nRUN id" }, []string{`title "a\nRUN id"`}},
 		{"short checksum", func(b *Build) { b.DockerCLI.SHA256 = dockerSum[1:] }, []string{`docker CLI sha256 "` + dockerSum[1:] + `": want 64 lower-case hex digits`}},

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/sammatrix/sammatrix/inspect/imageref"
@@ -13,15 +14,12 @@ import (
 )
 
 var (
-	validDigest  = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
-	validSHA256  = regexp.MustCompile(`^[0-9a-f]{64}$`)
-	validVersion = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z._+-]{0,127}$`)
 	// validStage is BuildKit's rule for stage names.
-	validStage   = regexp.MustCompile(`^[a-z][a-z0-9-_.]*$`)
-	validEnvName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	validStage   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9-_.]*$`) })
+	validEnvName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 	// validPath keeps COPY operands and programs free of what the
 	// Dockerfile or a shell would read as syntax.
-	validPath = regexp.MustCompile(`^/[A-Za-z0-9_./+@-]*$`)
+	validPath = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^/[A-Za-z0-9_./+@-]*$`) })
 )
 
 // plan is a checked Build, with what the Dockerfile needs worked out.
@@ -47,7 +45,7 @@ func check(b Build) (*plan, []error) {
 	runtimeAt := -1
 	names := map[string]bool{}
 	for i, s := range r.Stages {
-		if !validStage.MatchString(s.Name) {
+		if !validStage().MatchString(s.Name) {
 			fail("recipe stage %q: want a name of lower-case letters, digits and - _ . starting with a letter", s.Name)
 		}
 		if names[s.Name] {
@@ -75,13 +73,13 @@ func check(b Build) (*plan, []error) {
 			fail("recipe copies %s from role %q, want a stage before the %q stage", c.Src, c.From, p.runtime.Name)
 		}
 		for _, x := range []string{c.Src, c.Dst} {
-			if !validPath.MatchString(x) {
+			if !validPath().MatchString(x) {
 				fail("recipe copy path %q: want an absolute path of letters, digits and . _ / + @ -", x)
 			}
 		}
 	}
 	for _, e := range r.Env {
-		if !validEnvName.MatchString(e.Name) {
+		if !validEnvName().MatchString(e.Name) {
 			fail("recipe ENV name %q: want letters, digits and _, not starting with a digit", e.Name)
 		}
 		if strings.ContainsFunc(e.Value, unicode.IsControl) {
@@ -89,7 +87,7 @@ func check(b Build) (*plan, []error) {
 		}
 	}
 	for _, pr := range r.Programs {
-		if pr.From == recipe.Plugin && !validPath.MatchString(pr.Path) {
+		if pr.From == recipe.Plugin && !validPath().MatchString(pr.Path) {
 			fail("recipe program %q: want an absolute path of letters, digits and . _ / + @ -", pr.Path)
 		}
 	}
@@ -117,10 +115,10 @@ func check(b Build) (*plan, []error) {
 		p.DockerCLI.Version = recipe.DefaultDockerCLIVersion
 	}
 	checkDownload := func(what string, d Download) {
-		if !validVersion.MatchString(d.Version) {
+		if !validVersion(d.Version) {
 			fail("%s version %q: want letters, digits and . _ + - only", what, d.Version)
 		}
-		if d.SHA256 != "" && !validSHA256.MatchString(d.SHA256) {
+		if d.SHA256 != "" && !imageref.IsSHA256Hex(d.SHA256) {
 			fail("%s sha256 %q: want 64 lower-case hex digits", what, d.SHA256)
 		}
 	}
@@ -142,7 +140,7 @@ func check(b Build) (*plan, []error) {
 		checkDownload("go-template", Download{p.goTemplate, p.GoTemplate.SHA256})
 	}
 
-	if !validVersion.MatchString(b.PluginVersion) {
+	if !validVersion(b.PluginVersion) {
 		fail("plugin version %q: want letters, digits and . _ + - only", b.PluginVersion)
 	}
 	if strings.TrimSpace(b.Title) == "" || strings.ContainsFunc(b.Title, unicode.IsControl) {
@@ -152,7 +150,7 @@ func check(b Build) (*plan, []error) {
 	for _, v := range b.Serverless {
 		target := ServerlessTargetPrefix + v
 		switch {
-		case !validVersion.MatchString(v) || !validStage.MatchString(target):
+		case !validVersion(v) || !validStage().MatchString(target):
 			fail("serverless version %q: want lower-case letters, digits and . _ - only", v)
 		case seen[v]:
 			fail("serverless version %q: listed twice", v)
@@ -167,7 +165,7 @@ func check(b Build) (*plan, []error) {
 // pin returns img's reference pinned to its digest: repo:tag@digest, or
 // repo@digest when it has no tag.
 func pin(img Image) (string, error) {
-	if !validDigest.MatchString(img.Digest) {
+	if !imageref.ValidDigest(img.Digest) {
 		return "", fmt.Errorf("digest %q of %q: want sha256:<64 lower-case hex digits>", img.Digest, img.Ref)
 	}
 	ref, err := imageref.Parse(img.Ref)
@@ -203,4 +201,18 @@ func programsFrom(r *recipe.Recipe, role recipe.Role) []string {
 		}
 	}
 	return out
+}
+
+// validVersion reports whether s can be a version in an image tag,
+// ^[0-9A-Za-z][0-9A-Za-z._+-]{0,127}$.
+func validVersion(s string) bool {
+	if s == "" || len(s) > 128 || s[0] == '.' || s[0] == '_' || s[0] == '+' || s[0] == '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '.' || c == '_' || c == '+' || c == '-') {
+			return false
+		}
+	}
+	return true
 }

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // DaemonWait is how many seconds the build waits for the Docker daemon.
@@ -21,14 +22,14 @@ const heredocEnd = "SAMMATRIX_DOCKERFILE"
 const BaseDigestVariable = "DIGEST_BASE"
 
 // notIdentifier matches what a Harness identifier cannot hold.
-var notIdentifier = regexp.MustCompile(`[^0-9a-zA-Z_]`)
+var notIdentifier = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^0-9a-zA-Z_]`) })
 
 // Identifier returns s as a Harness identifier
 // (^[a-zA-Z_][0-9a-zA-Z_]{0,127}$): every other character becomes '_'
 // (python3.12 → python3_12), a leading digit gets a '_' before it, and
 // the result is cut at 128 characters.
 func Identifier(s string) string {
-	id := notIdentifier.ReplaceAllString(s, "_")
+	id := notIdentifier().ReplaceAllString(s, "_")
 	if id == "" || (id[0] >= '0' && id[0] <= '9') {
 		id = "_" + id
 	}

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -106,9 +107,13 @@ func (f *imageFlags) check(c *cobra.Command) error {
 
 var (
 	// registryHost is a registry's HOST[:PORT].
-	registryHost = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]+)?$`)
+	registryHost = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]+)?$`)
+	})
 	// repositoryPath is the path of a repository below its registry.
-	repositoryPath = regexp.MustCompile(`^[a-z0-9]+([._-]+[a-z0-9]+)*(/[a-z0-9]+([._-]+[a-z0-9]+)*)*$`)
+	repositoryPath = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[a-z0-9]+([._-]+[a-z0-9]+)*(/[a-z0-9]+([._-]+[a-z0-9]+)*)*$`)
+	})
 )
 
 // checkMirror reports whether s is FROM=TO with both sides a registry host,
@@ -126,8 +131,8 @@ func checkMirror(s string) error {
 			return fmt.Errorf("parsing mirror %q: %q is a URL; give HOST[:PORT][/PATH] without a scheme, e.g. %s, and name a plain-HTTP registry with --insecure-registry", s, side, mirrorExample)
 		}
 		host, path, _ := strings.Cut(side, "/")
-		ok := registryHost.MatchString(host) && (strings.ContainsAny(host, ".:") || host == "localhost") &&
-			(path == "" || repositoryPath.MatchString(path))
+		ok := registryHost().MatchString(host) && (strings.ContainsAny(host, ".:") || host == "localhost") &&
+			(path == "" || repositoryPath().MatchString(path))
 		if !ok {
 			return fmt.Errorf("parsing mirror %q: %q is not a registry HOST[:PORT] with an optional lower-case /PATH; want FROM=TO, e.g. %s", s, side, mirrorExample)
 		}
