@@ -10,6 +10,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/sammatrix/sammatrix/matrix"
 	"github.com/sammatrix/sammatrix/matrix/plan"
@@ -18,16 +19,23 @@ import (
 //go:embed plan_html.tmpl plan_html.css plan_html.js
 var planHTMLFiles embed.FS
 
-// planHTML is the page's template; planCSS and planJS are inlined into it
-// whole, and the page's content security policy allows exactly them by
-// hash, and nothing from anywhere else.
-var (
-	planHTML = template.Must(template.New("plan_html.tmpl").ParseFS(planHTMLFiles, "plan_html.tmpl"))
-	planCSS  = mustRead("plan_html.css")
-	planJS   = mustRead("plan_html.js")
-	planCSP  = fmt.Sprintf("default-src 'none'; style-src '%s'; script-src '%s'; base-uri 'none'; form-action 'none'",
-		sourceHash(planCSS), sourceHash(planJS))
-)
+// planAssets is the page's template and the style and script inlined into
+// it whole; the page's content security policy allows exactly them by
+// hash, and nothing from anywhere else. They are read and parsed when a
+// page is first written, not when the program starts.
+var planAssets = sync.OnceValue(func() (a htmlAssets) {
+	a.html = template.Must(template.New("plan_html.tmpl").ParseFS(planHTMLFiles, "plan_html.tmpl"))
+	a.css, a.js = mustRead("plan_html.css"), mustRead("plan_html.js")
+	a.csp = fmt.Sprintf("default-src 'none'; style-src '%s'; script-src '%s'; base-uri 'none'; form-action 'none'",
+		sourceHash(a.css), sourceHash(a.js))
+	return a
+})
+
+type htmlAssets struct {
+	html    *template.Template
+	css, js string
+	csp     string
+}
 
 func mustRead(name string) string {
 	b, err := planHTMLFiles.ReadFile(name)
@@ -110,7 +118,7 @@ type htmlField struct {
 // suggested pairs, which are also what a printout shows.
 func WritePlanHTML(w io.Writer, g *plan.Grid) error {
 	return writeOnce(w, "plan HTML", func(b *bytes.Buffer) error {
-		if err := planHTML.Execute(b, toHTMLPage(g)); err != nil {
+		if err := planAssets().html.Execute(b, toHTMLPage(g)); err != nil {
 			return fmt.Errorf("rendering plan HTML: %w", err)
 		}
 		return nil
@@ -120,9 +128,9 @@ func WritePlanHTML(w io.Writer, g *plan.Grid) error {
 func toHTMLPage(g *plan.Grid) htmlPage {
 	p := htmlPage{
 		PairsYAML: printableLines(plan.PairsYAML(g.Suggestions)),
-		CSP:       planCSP,
-		CSS:       template.CSS(planCSS),
-		JS:        template.JS(planJS),
+		CSP:       planAssets().csp,
+		CSS:       template.CSS(planAssets().css),
+		JS:        template.JS(planAssets().js),
 	}
 	if g.File != "" {
 		p.File = printable(matrix.DisplayPath(g.File))
