@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# bench/run.sh measures sammatrix inspect on this machine and prints a
-# markdown table of the figures against the goals, each as a ratio to the
-# floor: (f) bench/floor, which decompresses the same layer blobs one after
-# another, on one core, with the decoder inspect uses, to io.Discard, in one
-# process. Measured in the same rounds:
+# bench/run.sh measures sammatrix inspect and validate on this machine and
+# prints a markdown table of the figures against the goals, the cold ones as
+# ratios to the floor: (f) bench/floor, which decompresses the same layer
+# blobs one after another, on one core, with the decoder inspect uses, to
+# io.Discard, in one process. Measured in the same run:
 #
 #   - cold inspect of a large synthetic image: --no-cache on every CPU,
 #     goal ≤ 0.6× (f); --no-cache --jobs 1, goal ≤ 1.1× (f); with an empty
@@ -14,18 +14,31 @@
 #     zeros under /opt (--zeros, 2 GiB), goal ≤ 1.2× its own floor and
 #     peak RSS ≤ 100 MB;
 #   - warm inspect (every layer cached) of one image, goal ≤ 50 ms, and of
-#     every distinct image of testdata/demo/matrix.yaml, goal ≤ 200 ms.
+#     every distinct image of testdata/demo/matrix.yaml, goal ≤ 200 ms;
+#   - warm `sammatrix validate` (every layer index cached) of
+#     testdata/demo/matrix.yaml, and of a matrix of 17 pairs over the 11
+#     SAM fixture images that Debian's docker-registry serves on loopback
+#     (bench/pushfixtures), goal ≤ 50 ms each.
 #
 # Usage: bench/run.sh [--size 512M] [--layers 6] [--zeros 2G] [--reps 7] [--warm-reps 15]
+#                     [--validate-reps 9] [--registry 1]
 #
 # It builds the command, the image generator (bench/gen), the floor
-# (bench/floor) and the flattener (bench/flatten) into a temporary
-# directory, writes the images there, runs every measurement --reps times,
-# interleaved so that a burst of load on the machine hits all of them alike,
-# and reports medians. The blobs are read once first, so every measurement
+# (bench/floor), the flattener (bench/flatten) and bench/pushfixtures into
+# a temporary directory, writes the images there, runs every cold
+# measurement --reps times and every warm inspect --warm-reps times,
+# interleaved so that a burst of load on the machine hits all of them
+# alike, and reports medians. The blobs are read once first, so every measurement
 # reads them from the page cache: "cold" means nothing in sammatrix's cache,
-# not a cold disk. --zeros 0 leaves the zeros image out. Needs bash 5, Go,
-# gzip and GNU time (/usr/bin/time, Debian package "time"); never root.
+# not a cold disk. --zeros 0 leaves the zeros image out. Each warm validate
+# is timed --validate-reps times, after a run that fills its cache and a
+# warm-up run; it may exit 0 or 1 (the matrices hold pairs the rules
+# reject), any other exit stops the benchmark. validate is given an npm
+# that does not exist, so that it never asks the npm registry. --registry 0
+# leaves the docker-registry matrix out; without docker-registry installed
+# its row says so. Needs bash 5, Go, gzip and GNU time (/usr/bin/time,
+# Debian package "time"), and for the registry matrix docker-registry
+# (Debian package "docker-registry"); never root.
 set -euo pipefail
 export LC_ALL=C
 
@@ -34,9 +47,11 @@ layers=6
 zeros=2G
 reps=7
 warm_reps=15
+validate_reps=9
+registry=1
 
 usage() {
-	echo "usage: bench/run.sh [--size 512M] [--layers 6] [--zeros 2G] [--reps 7] [--warm-reps 15]" >&2
+	echo "usage: bench/run.sh [--size 512M] [--layers 6] [--zeros 2G] [--reps 7] [--warm-reps 15] [--validate-reps 9] [--registry 1]" >&2
 	exit 2
 }
 while (($#)); do
@@ -46,6 +61,8 @@ while (($#)); do
 	--zeros) zeros=${2:?}; shift 2 ;;
 	--reps) reps=${2:?}; shift 2 ;;
 	--warm-reps) warm_reps=${2:?}; shift 2 ;;
+	--validate-reps) validate_reps=${2:?}; shift 2 ;;
+	--registry) registry=${2:?}; shift 2 ;;
 	-h | --help) usage ;;
 	*) echo "bench/run.sh: unknown argument $1" >&2; usage ;;
 	esac
@@ -65,11 +82,27 @@ if [[ -z ${EPOCHREALTIME:-} ]]; then
 	echo "bench/run.sh: needs bash 5 (EPOCHREALTIME)" >&2
 	exit 1
 fi
+if [[ $registry != 0 && $registry != 1 ]]; then
+	echo "bench/run.sh: --registry takes 0 or 1" >&2
+	usage
+fi
+# Why the registry matrix is left out, when it is.
+registry_skip=
+if [[ $registry == 1 ]] && ! command -v "${DOCKER_REGISTRY:-docker-registry}" >/dev/null; then
+	registry_skip="${DOCKER_REGISTRY:-docker-registry} is not installed (apt-get install -y docker-registry)"
+	echo "bench/run.sh: $registry_skip; its row is skipped" >&2
+fi
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sammatrix-bench.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+cleanup() {
+	if [[ -f $tmp/registry/pid ]]; then
+		bash "$root/testdata/registry/docker-registry.sh" stop "$tmp/registry" >/dev/null 2>&1 || true
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
 
 log() { echo "bench/run.sh: $*" >&2; }
 
@@ -102,6 +135,18 @@ if ((${#demo_refs[@]} == 0)); then
 	echo "bench/run.sh: no images found in $demo/matrix.yaml" >&2
 	exit 1
 fi
+demo_pairs=$(grep -cE '^[[:space:]]*(-[[:space:]]+)?runtime:' "$demo/matrix.yaml")
+
+if [[ $registry == 1 && -z $registry_skip ]]; then
+	go build -o "$tmp/pushfixtures" ./bench/pushfixtures
+	host=$(bash testdata/registry/docker-registry.sh start "$tmp/registry")
+	log "docker-registry on $host; pushing the fixture images"
+	push_start=$EPOCHREALTIME
+	"$tmp/pushfixtures" -o "$tmp/fixtures.yaml" "$host"
+	push_s=$(awk -v s="$push_start" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.1f", e - s }')
+	reg_pairs=$(grep -cE '^[[:space:]]*(-[[:space:]]+)?runtime:' "$tmp/fixtures.yaml")
+	reg_images=$(awk '/^[[:space:]]*(-[[:space:]]+)?(runtime|nodejs):/ { print $NF }' "$tmp/fixtures.yaml" | sort -u | wc -l)
+fi
 
 # measure NAME CMD...: runs CMD under GNU time, appending the wall time in
 # ms to $tmp/NAME.wall and "rss_kb user_s sys_s" to $tmp/NAME.res.
@@ -123,6 +168,25 @@ measure_fast() {
 	start=$EPOCHREALTIME
 	"$@" >/dev/null
 	end=$EPOCHREALTIME
+	awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f\n", (e - s) * 1000 }' >>"$tmp/$name.wall"
+}
+
+# measure_validate NAME ARGS...: as measure_fast, for `sammatrix validate
+# ARGS...` in the working directory, which may exit 0 (every pair
+# compatible) or 1 (a finding of error severity); any other exit stops the
+# benchmark with validate's errors. The exit code goes to $tmp/NAME.exit.
+measure_validate() {
+	local name=$1 start end code=0
+	shift
+	start=$EPOCHREALTIME
+	"$tmp/sammatrix" validate --no-progress --npm sammatrix-bench-no-npm "$@" >/dev/null 2>"$tmp/validate.err" || code=$?
+	end=$EPOCHREALTIME
+	if ((code > 1)); then
+		cat "$tmp/validate.err" >&2
+		echo "bench/run.sh: sammatrix validate $* exited $code" >&2
+		exit 1
+	fi
+	echo "$code" >>"$tmp/$name.exit"
 	awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f\n", (e - s) * 1000 }' >>"$tmp/$name.wall"
 }
 
@@ -163,6 +227,29 @@ for ((i = 1; i <= warm_reps; i++)); do
 	(cd "$demo" && measure_fast warmdemo "$tmp/sammatrix" inspect --no-progress --cache-dir "$cache" "${demo_refs[@]}")
 done
 
+# A filling run and a warm-up run of each matrix, under names of their own
+# (*.fill) so that their exit codes are checked but their times not counted.
+vcache=$tmp/cache-validate
+regargs=()
+if [[ -n ${host:-} ]]; then
+	regargs=(-f "$tmp/fixtures.yaml" --insecure-registry "$host" --cache-dir "$vcache")
+	log "warm validate: a filling run and a warm-up run of the demo matrix and the registry matrix, then $validate_reps rounds"
+else
+	log "warm validate: a filling run and a warm-up run of the demo matrix, then $validate_reps rounds"
+fi
+for ((i = 1; i <= 2; i++)); do
+	(cd "$demo" && measure_validate vdemo.fill -f matrix.yaml --cache-dir "$vcache")
+	if ((${#regargs[@]})); then
+		measure_validate vreg.fill "${regargs[@]}"
+	fi
+done
+for ((i = 1; i <= validate_reps; i++)); do
+	(cd "$demo" && measure_validate vdemo -f matrix.yaml --cache-dir "$vcache")
+	if ((${#regargs[@]})); then
+		measure_validate vreg "${regargs[@]}"
+	fi
+done
+
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 floor_ms=$(median "$tmp/floor.wall")
@@ -174,6 +261,7 @@ extract_ms=$(median "$tmp/extract.wall")
 warm_ms=$(median "$tmp/warm.wall")
 warmone_ms=$(median "$tmp/warmone.wall")
 warmdemo_ms=$(median "$tmp/warmdemo.wall")
+vdemo_ms=$(median "$tmp/vdemo.wall")
 cold_rss=$(median "$tmp/cold.res" 1)
 cold_rss_max=$(awk '$1 > m { m = $1 } END { print m }' "$tmp/cold.res")
 nocache_rss=$(median "$tmp/nocache.res" 1)
@@ -194,7 +282,7 @@ met() { awk -v v="$1" -v g="$2" 'BEGIN { print (v <= g) ? "met" : "not met" }'; 
 metr() { met "$(awk -v a="$1" -v b="$2" 'BEGIN { print a / b }')" "$3"; }
 
 echo
-echo "## sammatrix inspect benchmark"
+echo "## sammatrix inspect and validate benchmark"
 echo
 echo "- machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $(go version | awk '{ print $3, $4 }'), $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "- load average (1, 5, 15 min): $load_start at the start, $load_end at the end"
@@ -203,7 +291,13 @@ if ((${#zblobs[@]})); then
 	echo "- zeros image: ${#zblobs[@]} layers (the fixture's, then one file of $zeros zero bytes under /opt), $(mb $((zuncompressed / 1024))) uncompressed, $(mb $((zcompressed / 1024))) of gzip blobs"
 fi
 echo "- demo: ${#demo_refs[@]} distinct images of $demo/matrix.yaml"
-echo "- $reps cold rounds, $warm_reps warm rounds; medians, with the range of the wall times; ratios are of medians measured in the same rounds"
+# exits NAME: the exit codes of validate's timed runs, in words.
+exits() { sort -u "$tmp/$1.exit" | paste -sd/ | sed 's|^|exit |; s|/| or |g'; }
+echo "- warm validate: the demo matrix, $demo_pairs pairs over ${#demo_refs[@]} images and the plugin base image, $(exits vdemo) on every run"
+if [[ -n ${host:-} ]]; then
+	echo "- warm validate: bench/pushfixtures's matrix, $reg_pairs pairs over $reg_images images and the plugin base image, served by docker-registry $("${DOCKER_REGISTRY:-docker-registry}" --version 2>/dev/null | awk '{ print $NF }') on $host (pushed in $push_s s), $(exits vreg) on every run"
+fi
+echo "- $reps cold rounds, $warm_reps warm rounds, $validate_reps validate rounds; medians, with the range of the wall times; ratios are of medians measured in the same rounds"
 echo
 echo "| measurement | wall (median) | range | peak RSS | CPU user+sys | × floor | goal | |"
 echo "|---|---|---|---|---|---|---|---|"
@@ -227,3 +321,10 @@ fi
 row "warm inspect, the synthetic image" warm "$warm_ms" "" "" "" "≤ 50 ms" "$(met "$warm_ms" 50)"
 row "warm inspect, one demo image" warmone "$warmone_ms" "" "" "" "≤ 50 ms" "$(met "$warmone_ms" 50)"
 row "warm inspect, the ${#demo_refs[@]} demo images at once" warmdemo "$warmdemo_ms" "" "" "" "≤ 200 ms" "$(met "$warmdemo_ms" 200)"
+row "warm validate, the demo matrix ($demo_pairs pairs)" vdemo "$vdemo_ms" "" "" "" "≤ 50 ms" "$(met "$vdemo_ms" 50)"
+if [[ -n ${host:-} ]]; then
+	vreg_ms=$(median "$tmp/vreg.wall")
+	row "warm validate, $reg_pairs pairs over $reg_images images from docker-registry on loopback" vreg "$vreg_ms" "" "" "" "≤ 50 ms" "$(met "$vreg_ms" 50)"
+elif [[ -n $registry_skip ]]; then
+	echo "| warm validate, 17 pairs over 11 images from docker-registry on loopback | | | | | | ≤ 50 ms | skipped: $registry_skip |"
+fi
