@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/google/go-containerregistry/pkg/v1/remote"
-
 	"github.com/sammatrix/sammatrix/inspect"
 	"github.com/sammatrix/sammatrix/inspect/imageref"
 )
@@ -32,7 +30,11 @@ func (in *Inspector) ListTags(ctx context.Context, repository string) ([]string,
 		return nil, err
 	}
 	repo := n.Context()
-	tags, err := remote.List(repo, src.remoteOptions(ctx)...)
+	puller, err := src.remote()
+	if err != nil {
+		return nil, err
+	}
+	tags, err := puller.List(ctx, repo)
 	if err != nil {
 		err = classifyRegistry(repo.RegistryStr(), repository, err)
 		if errors.Is(err, inspect.ErrNotFound) {

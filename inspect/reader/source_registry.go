@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -18,6 +19,13 @@ import (
 // the credentials of the keychain, retries and timeouts.
 type registrySource struct {
 	opts *Options
+
+	// puller keeps one authenticated transport per repository, so that
+	// the images of a run ping each registry and ask it for a token once
+	// per repository, not once per image.
+	puller     *remote.Puller
+	pullerErr  error
+	pullerOnce sync.Once
 }
 
 var _ Source = (*registrySource)(nil)
@@ -50,16 +58,18 @@ func (s *registrySource) registryRef(ref imageref.Reference) (name.Reference, er
 	return out, nil
 }
 
-func (s *registrySource) remoteOptions(ctx context.Context) []remote.Option {
-	opts := []remote.Option{
-		remote.WithContext(ctx),
-		remote.WithAuthFromKeychain(s.opts.Keychain),
-		remote.WithRetryBackoff(remote.Backoff{Duration: defaultBackoff, Factor: 2, Jitter: 0.1, Steps: defaultRetries}),
-		remote.WithRetryStatusCodes(retryCodes...),
-		remote.WithUserAgent("sammatrix"),
-		remote.WithTransport(s.opts.Transport),
-	}
-	return opts
+// remote returns the run's Puller.
+func (s *registrySource) remote() (*remote.Puller, error) {
+	s.pullerOnce.Do(func() {
+		s.puller, s.pullerErr = remote.NewPuller(
+			remote.WithAuthFromKeychain(s.opts.Keychain),
+			remote.WithRetryBackoff(remote.Backoff{Duration: defaultBackoff, Factor: 2, Jitter: 0.1, Steps: defaultRetries}),
+			remote.WithRetryStatusCodes(retryCodes...),
+			remote.WithUserAgent("sammatrix"),
+			remote.WithTransport(s.opts.Transport),
+		)
+	})
+	return s.puller, s.pullerErr
 }
 
 // classifyRegistry is classifyRemote, except that a request that timed out
@@ -91,7 +101,11 @@ func (s *registrySource) open(ctx context.Context, ref imageref.Reference) (v1.I
 		return nil, err
 	}
 	registry := n.Context().RegistryStr()
-	desc, err := remote.Get(n, s.remoteOptions(ctx)...)
+	puller, err := s.remote()
+	if err != nil {
+		return nil, err
+	}
+	desc, err := puller.Get(ctx, n)
 	if err != nil {
 		return nil, classifyRegistry(registry, ref.String(), err)
 	}
