@@ -135,6 +135,6 @@ func (o Options) withDefaults() Options {
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
 	}
-	o.Transport = newTimeoutTransport(o.Transport, o.Timeout)
+	o.Transport = &pingCache{base: newTimeoutTransport(o.Transport, o.Timeout)}
 	return o
 }

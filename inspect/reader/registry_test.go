@@ -22,6 +22,7 @@ type countingRegistry struct {
 
 	mu    sync.Mutex
 	blobs map[string]int // "/v2/<repo>/blobs/<digest>" → GET and HEAD requests
+	pings int            // GET /v2/
 }
 
 // startRegistry serves a counting registry on a loopback port until the
@@ -31,12 +32,15 @@ func startRegistry(t testing.TB) *countingRegistry {
 	r := &countingRegistry{blobs: map[string]int{}}
 	reg := registry.New(registry.Logger(log.New(io.Discard, "", 0)))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if strings.HasPrefix(req.URL.Path, "/v2/") && strings.Contains(req.URL.Path, "/blobs/sha256:") &&
-			(req.Method == http.MethodGet || req.Method == http.MethodHead) {
-			r.mu.Lock()
+		r.mu.Lock()
+		switch {
+		case strings.HasPrefix(req.URL.Path, "/v2/") && strings.Contains(req.URL.Path, "/blobs/sha256:") &&
+			(req.Method == http.MethodGet || req.Method == http.MethodHead):
 			r.blobs[req.URL.Path]++
-			r.mu.Unlock()
+		case req.URL.Path == "/v2/" && req.Method == http.MethodGet:
+			r.pings++
 		}
+		r.mu.Unlock()
 		reg.ServeHTTP(w, req)
 	}))
 	t.Cleanup(srv.Close)
@@ -53,6 +57,15 @@ func (r *countingRegistry) blobRequests() (total int, byPath map[string]int) {
 		total += n
 	}
 	return total, byPath
+}
+
+// pingRequests returns the number of pings (GET /v2/) so far, and resets it.
+func (r *countingRegistry) pingRequests() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := r.pings
+	r.pings = 0
+	return n
 }
 
 // push builds the named fixtures and pushes them to host.
@@ -78,4 +91,22 @@ func closedPort(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return host
+}
+
+// A run pings a registry once, however many of its repositories it reads:
+// the answer is the registry's, not a repository's.
+func TestInspectAllPingsARegistryOnce(t *testing.T) {
+	reg := startRegistry(t)
+	refs, _ := registryFixtures(t, reg, "ruby3.2", "java17", "python3.12", "nodejs20.x")
+	reg.pingRequests()
+	in := newInspector(t, Options{Insecure: []string{reg.host}})
+	inspectAll(t, in, refs)
+	if n := reg.pingRequests(); n != 1 {
+		t.Errorf("reading 4 images of 4 repositories pinged the registry %d times, want 1", n)
+	}
+	// A second run pings again: the answer is kept for one run only.
+	inspectAll(t, newInspector(t, Options{Insecure: []string{reg.host}}), refs)
+	if n := reg.pingRequests(); n != 1 {
+		t.Errorf("a second run pinged the registry %d times, want 1", n)
+	}
 }

@@ -1,7 +1,9 @@
 package reader
 
 import (
+	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -212,4 +214,109 @@ func (r *stallReader) Close() error {
 	err := r.body.Close()
 	r.w.cancel(nil)
 	return err
+}
+
+// pingCache answers every ping of a registry (GET /v2/, which
+// go-containerregistry sends before the first request of each repository
+// to learn how the registry authenticates) with the answer of the first:
+// the answer is the registry's, the same for all its repositories. The
+// images of one run, often a dozen repositories of one registry, then
+// cost one ping instead of a dozen round trips. The https ping of a
+// registry that speaks plain HTTP (an --insecure-registry, or a loopback
+// one, which go-containerregistry tries over https first) fails with a TLS
+// error that is kept the same way. A failed request goes to the pings that
+// waited for it, as their own attempt would have; the next ping (a retry)
+// asks again.
+type pingCache struct {
+	base  http.RoundTripper
+	pings sync.Map // scheme://host[:port] -> *ping
+}
+
+var _ http.RoundTripper = (*pingCache)(nil)
+
+// maxPingBody bounds the body of a ping answer kept for sharing; a
+// registry's is "{}" or a short error.
+const maxPingBody = 64 << 10
+
+// ping is the answer to the first ping of a registry, once done is closed.
+type ping struct {
+	done   chan struct{}
+	shared bool // whether the pings that waited take the answer below
+	kept   bool // whether later pings take it too
+	resp   *http.Response
+	body   []byte
+	err    error
+}
+
+func (t *pingCache) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method != http.MethodGet || req.URL.Path != "/v2/" || req.URL.RawQuery != "" || req.Header.Get("Authorization") != "" {
+		return t.base.RoundTrip(req)
+	}
+	key := req.URL.Scheme + "://" + req.URL.Host
+	p := &ping{done: make(chan struct{})}
+	if v, loaded := t.pings.LoadOrStore(key, p); loaded {
+		first := v.(*ping)
+		select {
+		case <-first.done:
+		case <-req.Context().Done():
+			return nil, req.Context().Err()
+		}
+		if !first.shared {
+			return t.RoundTrip(req)
+		}
+		return first.answer(req)
+	}
+	resp, err := t.base.RoundTrip(req)
+	p.keep(req, resp, err)
+	if !p.kept {
+		t.pings.CompareAndDelete(key, p)
+	}
+	close(p.done)
+	if !p.shared {
+		return resp, err
+	}
+	return p.answer(req)
+}
+
+// keep records the first answer, reading a response's body. Only the
+// answers a ping expects (200, or 401 with the challenge) and the TLS
+// error of a plain HTTP server are kept; any other failure goes to those
+// who waited, unless it is the request's own context's; any other status,
+// or a body too large to keep, goes whole to its caller only.
+func (p *ping) keep(req *http.Request, resp *http.Response, err error) {
+	if err != nil {
+		rh := tls.RecordHeaderError{}
+		p.err = err
+		p.kept = errors.As(err, &rh) && string(rh.RecordHeader[:]) == "HTTP/"
+		p.shared = p.kept || req.Context().Err() == nil
+		return
+	}
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusUnauthorized {
+		// Not an answer of the registry's (a 5xx, a 429): each asks, and
+		// retries, on its own.
+		return
+	}
+	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxPingBody+1))
+	if rerr != nil || len(body) > maxPingBody {
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(body), resp.Body), resp.Body}
+		return
+	}
+	resp.Body.Close()
+	p.resp, p.body, p.shared, p.kept = resp, body, true, true
+}
+
+// answer returns a copy of the shared answer for req.
+func (p *ping) answer(req *http.Request) (*http.Response, error) {
+	if p.err != nil {
+		return nil, p.err
+	}
+	r := *p.resp
+	r.Header = p.resp.Header.Clone()
+	r.Body = io.NopCloser(bytes.NewReader(p.body))
+	r.ContentLength = int64(len(p.body))
+	r.Request = req
+	return &r, nil
 }
