@@ -12,20 +12,24 @@ package cache
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/zeebo/xxh3"
 )
 
-// magic starts every entry, followed by the hex SHA-256 of the rest of the
-// entry and a newline. The rest is the entry's name (kind/key), a newline
-// and the payload, so an entry is only ever valid under its own key. An
-// entry of another format (sammatrix-cache-1 had no name) is a miss.
-const magic = "sammatrix-cache-2 "
+// magic starts every entry, followed by the hex XXH3-128 of the rest of
+// the entry and a newline. The rest is the entry's name (kind/key), a
+// newline and the payload, so an entry is only ever valid under its own
+// key. The checksum finds a truncated or damaged file; it need not resist
+// forgery, since only the owner can write to the directory (see Open). An
+// entry of another format (sammatrix-cache-1 had no name, -2 a SHA-256,
+// which cost more than reading the entry) is a miss.
+const magic = "sammatrix-cache-3 "
 
 // Cache is a directory of entries. The zero value is unusable; use Open.
 type Cache struct {
@@ -149,7 +153,7 @@ func encode(kind, key string, payload []byte) []byte {
 	body := make([]byte, 0, len(kind)+len(key)+2+len(payload))
 	body = append(body, kind+"/"+key+"\n"...)
 	body = append(body, payload...)
-	sum := sha256.Sum256(body)
+	sum := xxh3.Hash128(body).Bytes()
 	out := make([]byte, 0, len(magic)+2*len(sum)+1+len(body))
 	out = append(out, magic...)
 	out = hex.AppendEncode(out, sum[:])
@@ -166,7 +170,7 @@ func decode(data []byte, kind, key string) ([]byte, error) {
 		}
 		return nil, errCorrupt
 	}
-	sum := sha256.Sum256(body)
+	sum := xxh3.Hash128(body).Bytes()
 	if hex.EncodeToString(sum[:]) != string(head[len(magic):]) {
 		return nil, errCorrupt
 	}
