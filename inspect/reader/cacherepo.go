@@ -3,7 +3,6 @@ package reader
 import (
 	"bytes"
 	"context"
-	"encoding/gob"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 
 	"github.com/google/go-containerregistry/pkg/name"
@@ -32,7 +32,7 @@ const (
 	// IndexArtifactType is the artifact type of the manifest.
 	IndexArtifactType = "application/vnd.sammatrix.layer-index.v1"
 	// IndexMediaType is the media type of its one blob, the encoded index.
-	IndexMediaType = "application/vnd.sammatrix.layer-index.v1+gob"
+	IndexMediaType = "application/vnd.sammatrix.layer-index.v2"
 	// MaxIndexSize is the largest index blob taken from a cache
 	// repository; a larger one is ignored. Real indexes take kilobytes.
 	MaxIndexSize = 64 << 20
@@ -380,38 +380,34 @@ func redact(err error) error {
 	return err
 }
 
-// repoIndex is a layer index as a cache repository holds it: the index as
-// the local cache encodes it, with what it is the index of.
-type repoIndex struct {
-	Layer    string
-	Analyzer int
-	Index    []byte
-}
+// A layer index as a cache repository holds it: two lines naming what it
+// is the index of, "layer <digest>" and "analyzer <version>", then the
+// index as the local cache encodes it.
 
 func encodeRepoIndex(idx *layer.Index, d v1.Hash) ([]byte, error) {
 	raw, err := encodeIndex(idx)
 	if err != nil {
 		return nil, err
 	}
-	var b bytes.Buffer
-	if err := gob.NewEncoder(&b).Encode(repoIndex{Layer: d.String(), Analyzer: scan.AnalyzerVersion, Index: raw}); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	head := fmt.Sprintf("layer %s\nanalyzer %d\n", d, scan.AnalyzerVersion)
+	return append([]byte(head), raw...), nil
 }
 
 func decodeRepoIndex(raw []byte, d v1.Hash) (*layer.Index, error) {
-	var ri repoIndex
-	if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(&ri); err != nil {
-		return nil, fmt.Errorf("decoding its blob: %w", err)
+	layerLine, rest, ok1 := bytes.Cut(raw, []byte("\n"))
+	analyzerLine, rest, ok2 := bytes.Cut(rest, []byte("\n"))
+	of, okLayer := strings.CutPrefix(string(layerLine), "layer ")
+	analyzer, okAnalyzer := strings.CutPrefix(string(analyzerLine), "analyzer ")
+	if !ok1 || !ok2 || !okLayer || !okAnalyzer {
+		return nil, errors.New("decoding its blob: it does not start with the lines \"layer <digest>\" and \"analyzer <version>\"")
 	}
-	if ri.Layer != d.String() {
-		return nil, fmt.Errorf("its blob is the index of layer %q, want %s", ri.Layer, d)
+	if of != d.String() {
+		return nil, fmt.Errorf("its blob is the index of layer %.80q, want %s", of, d)
 	}
-	if ri.Analyzer != scan.AnalyzerVersion {
-		return nil, fmt.Errorf("its blob was made by analyzer version %d, want %d", ri.Analyzer, scan.AnalyzerVersion)
+	if analyzer != strconv.Itoa(scan.AnalyzerVersion) {
+		return nil, fmt.Errorf("its blob was made by analyzer version %.20q, want %d", analyzer, scan.AnalyzerVersion)
 	}
-	idx, err := decodeIndex(ri.Index)
+	idx, err := decodeIndex(rest)
 	if err != nil {
 		return nil, fmt.Errorf("decoding its blob: %w", err)
 	}

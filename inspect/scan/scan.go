@@ -7,10 +7,11 @@ import (
 	"golang.org/x/sync/semaphore"
 )
 
-// AnalyzerVersion identifies what a layer.Index contains; it changes whenever the
-// contents of a layer.Index change, so that cached indexes are not reused across
-// such changes.
-const AnalyzerVersion = 5
+// AnalyzerVersion identifies what a layer.Index contains and how caches
+// encode it; it changes whenever the contents of a layer.Index or their
+// encoding change, so that cached indexes are not reused across such
+// changes.
+const AnalyzerVersion = 6
 
 // Limits on what is read into memory or spilled to disk for one file.
 const (
