@@ -1,6 +1,7 @@
 package elfabi
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,6 +13,22 @@ import (
 // a dotted number, such as "GLIBC_PRIVATE", gives ok=false with the prefix
 // up to and including its last '_' ("GLIBC_").
 func Split(name string) (prefix string, nums []int, ok bool) {
+	prefix, tail, ok := cut(name)
+	if !ok {
+		return prefix, nil, false
+	}
+	for part := range strings.SplitSeq(tail, ".") {
+		n, _ := strconv.Atoi(part) // cut checked every part
+		nums = append(nums, n)
+	}
+	return prefix, nums, true
+}
+
+// cut is Split without the numbers: the prefix and the dotted number that
+// ends name, or the prefix up to its last '_' and ok=false. It allocates
+// nothing, for Compare and Max, which the rules call for every version
+// name of every library.
+func cut(name string) (prefix, tail string, ok bool) {
 	i := len(name)
 	for i > 0 && (isDigit(name[i-1]) || name[i-1] == '.') {
 		i--
@@ -20,16 +37,30 @@ func Split(name string) (prefix string, nums []int, ok bool) {
 		i++
 	}
 	if i == len(name) {
-		return name[:strings.LastIndexByte(name, '_')+1], nil, false
+		return name[:strings.LastIndexByte(name, '_')+1], "", false
 	}
-	for _, part := range strings.Split(name[i:], ".") {
-		n, err := strconv.Atoi(part)
-		if err != nil {
-			return name[:strings.LastIndexByte(name, '_')+1], nil, false
+	for part := range strings.SplitSeq(name[i:], ".") {
+		if _, err := strconv.Atoi(part); err != nil {
+			return name[:strings.LastIndexByte(name, '_')+1], "", false
 		}
-		nums = append(nums, n)
 	}
-	return name[:i], nums, true
+	return name[:i], name[i:], true
+}
+
+// compareDotted compares two dotted numbers that cut accepted, part by
+// part; a number that is a prefix of the other is the smaller.
+func compareDotted(a, b string) int {
+	for a != "" && b != "" {
+		var pa, pb string
+		pa, a, _ = strings.Cut(a, ".")
+		pb, b, _ = strings.Cut(b, ".")
+		na, _ := strconv.Atoi(pa)
+		nb, _ := strconv.Atoi(pb)
+		if c := cmp.Compare(na, nb); c != 0 {
+			return c
+		}
+	}
+	return cmp.Compare(len(a), len(b))
 }
 
 // Compare orders version names. Names with the same prefix that both end
@@ -37,12 +68,12 @@ func Split(name string) (prefix string, nums []int, ok bool) {
 // within a prefix a numeric name comes before a non-numeric one; all other
 // pairs, and numerically equal names, compare as strings.
 func Compare(a, b string) int {
-	pa, na, oka := Split(a)
-	pb, nb, okb := Split(b)
+	pa, ta, oka := cut(a)
+	pb, tb, okb := cut(b)
 	if pa == pb {
 		switch {
 		case oka && okb:
-			if c := slices.Compare(na, nb); c != 0 {
+			if c := compareDotted(ta, tb); c != 0 {
 				return c
 			}
 		case oka:
@@ -66,7 +97,7 @@ func Less(a, b string) bool {
 func Max(names []string, prefix string) string {
 	best := ""
 	for _, n := range names {
-		p, _, ok := Split(n)
+		p, _, ok := cut(n)
 		if !ok || p != prefix {
 			continue
 		}

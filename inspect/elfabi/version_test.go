@@ -3,6 +3,7 @@ package elfabi
 import (
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -126,5 +127,40 @@ func TestMissing(t *testing.T) {
 				t.Errorf("Missing(%v, %q) = %q, want %q", tt.needs, defines, got, tt.want)
 			}
 		})
+	}
+}
+
+// Compare agrees with comparing what Split returns, on names near every
+// edge of the grammar.
+func TestCompareAgreesWithSplit(t *testing.T) {
+	reference := func(a, b string) int {
+		pa, na, oka := Split(a)
+		pb, nb, okb := Split(b)
+		if pa == pb {
+			switch {
+			case oka && okb:
+				if c := slices.Compare(na, nb); c != 0 {
+					return c
+				}
+			case oka:
+				return -1
+			case okb:
+				return 1
+			}
+		}
+		return strings.Compare(a, b)
+	}
+	var names []string
+	for _, p := range []string{"GLIBC_", "GLIBCXX_", "CXXABI_TM_", "", "X"} {
+		for _, v := range []string{"", "1", "2", "10", "3.4", "3.4.9", "3.4.30", "3.04", "3.4.", ".3", "3..4", "PRIVATE", "99999999999999999999", "3.4.9a"} {
+			names = append(names, p+v)
+		}
+	}
+	for _, a := range names {
+		for _, b := range names {
+			if got, want := Compare(a, b), reference(a, b); got != want {
+				t.Errorf("Compare(%q, %q) = %d, want %d", a, b, got, want)
+			}
+		}
 	}
 }
