@@ -146,13 +146,10 @@ func TestWriteSARIF(t *testing.T) {
 			if err := schema.Validate(inst); err != nil {
 				t.Errorf("WriteSARIF(...) does not match the SARIF 2.1.0 schema: %v", err)
 			}
-			// The library's own check, against the schema it embeds.
-			rep, err := sarif.FromBytes(b.Bytes(), sarif.WithStrictValidation())
-			if err != nil {
-				t.Fatalf("sarif.FromBytes(WriteSARIF(...)) = %v, want nil", err)
-			}
-			if err := rep.Validate(); err != nil {
-				t.Errorf("WriteSARIF(...) does not pass go-sarif's validation: %v", err)
+			// A SARIF library's own check of the bytes, against the schema
+			// it embeds.
+			if _, err := sarif.FromBytes(b.Bytes(), sarif.WithStrictValidation()); err != nil {
+				t.Fatalf("sarif.FromBytes(WriteSARIF(...), strict) = %v, want nil", err)
 			}
 
 			var log sarifLog
