@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/Masterminds/semver/v3"
 
@@ -45,12 +47,24 @@ func Validate(ctx context.Context, f *File, in ImageReader, opts ValidateOptions
 	}
 	r := &Report{File: f.Path, Warnings: imageWarnings(f, images)}
 	engines := lookupEngines(ctx, f, opts.Engines, r)
-	for _, p := range f.Pairs {
-		res, err := judge(f, p, images, engines)
+	// Pairs are judged side by side, one per CPU: each simulates its own
+	// build from images that are only read.
+	r.Pairs = make([]PairResult, len(f.Pairs))
+	errs := make([]error, len(f.Pairs))
+	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, p := range f.Pairs {
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			r.Pairs[i], errs[i] = judge(f, p, images, engines)
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
-		r.Pairs = append(r.Pairs, res)
 	}
 	return r, nil
 }
