@@ -1,38 +1,51 @@
 package scan
 
-import (
-	"math/bits"
-	"sync"
-)
+import "sync"
 
 // ELF files are buffered in memory in buffers reused across files and
-// scans: a new buffer per file costs more than the copy into it, as fresh
-// memory is zeroed and faulted in page by page. The buffers come in
-// power-of-two sizes from minBufferClass to MaxELFMemory; a pool keeps
-// them only until the garbage collector runs twice.
-const (
-	minBufferClass = 16 // 64 KiB
-	maxBufferClass = 24 // 16 MiB, MaxELFMemory
-)
+// scans: a new buffer costs more than the copy into it, since fresh memory
+// is faulted in page by page. Every buffer holds MaxELFMemory bytes, so any
+// idle one serves any file, and only the pages written to are ever faulted
+// in: a large buffer used for small files costs no more memory than a
+// small one. What stays resident is the most a buffer ever held, its
+// high-water mark, which the memory budget counts (see startELF). Up to
+// maxIdle buffers stay for the whole process: a sync.Pool of power-of-two
+// sizes, which the garbage collector empties, let a third of the bytes of
+// a scan's ELF files land in fresh pages.
+const maxIdle = 2
 
-var bufferPools [maxBufferClass + 1]sync.Pool
-
-// bufferClass returns the class of the smallest buffer that holds n bytes.
-func bufferClass(n int64) int {
-	return max(minBufferClass, bits.Len64(uint64(max(n, 1)-1)))
+// buffer is a reusable ELF buffer.
+type buffer struct {
+	b []byte
+	// used is the most bytes b has held: its pages are resident.
+	used int64
 }
 
-// getBuffer returns a buffer of at least n bytes, n ≤ MaxELFMemory.
-func getBuffer(n int64) *[]byte {
-	c := bufferClass(n)
-	if b, ok := bufferPools[c].Get().(*[]byte); ok {
+// buffers are the idle buffers.
+var buffers struct {
+	mu   sync.Mutex
+	idle []*buffer
+}
+
+// getBuffer returns a buffer of MaxELFMemory bytes.
+func getBuffer() *buffer {
+	buffers.mu.Lock()
+	if n := len(buffers.idle); n > 0 {
+		b := buffers.idle[n-1]
+		buffers.idle = buffers.idle[:n-1]
+		buffers.mu.Unlock()
 		return b
 	}
-	b := make([]byte, 1<<c)
-	return &b
+	buffers.mu.Unlock()
+	return &buffer{b: make([]byte, MaxELFMemory)}
 }
 
-// putBuffer gives back a buffer getBuffer returned.
-func putBuffer(b *[]byte) {
-	bufferPools[bufferClass(int64(cap(*b)))].Put(b)
+// putBuffer gives back a buffer getBuffer returned; beyond maxIdle idle
+// buffers, it is let go.
+func putBuffer(b *buffer) {
+	buffers.mu.Lock()
+	defer buffers.mu.Unlock()
+	if len(buffers.idle) < maxIdle {
+		buffers.idle = append(buffers.idle, b)
+	}
 }

@@ -2,28 +2,32 @@ package scan
 
 import "testing"
 
-func TestBufferClass(t *testing.T) {
-	if got := int64(1) << maxBufferClass; got != MaxELFMemory {
-		t.Fatalf("1<<maxBufferClass = %d, want MaxELFMemory %d", got, MaxELFMemory)
-	}
-	tests := []struct {
-		n    int64
-		want int
-	}{
-		{0, minBufferClass},
-		{1, minBufferClass},
-		{64 << 10, 16},
-		{64<<10 + 1, 17},
-		{MaxELFMemory, maxBufferClass},
-	}
-	for _, tt := range tests {
-		if got := bufferClass(tt.n); got != tt.want {
-			t.Errorf("bufferClass(%d) = %d, want %d", tt.n, got, tt.want)
+// A buffer given back is the one handed out next, whole; no more than
+// maxIdle are kept.
+func TestBuffersAreReused(t *testing.T) {
+	var out []*buffer
+	for range maxIdle + 1 {
+		b := getBuffer()
+		if len(b.b) != MaxELFMemory {
+			t.Fatalf("getBuffer() has %d bytes, want %d", len(b.b), MaxELFMemory)
 		}
-		b := getBuffer(tt.n)
-		if int64(len(*b)) < tt.n {
-			t.Errorf("getBuffer(%d) has %d bytes", tt.n, len(*b))
-		}
+		out = append(out, b)
+	}
+	for _, b := range out {
 		putBuffer(b)
+	}
+	seen := map[*buffer]bool{}
+	for range maxIdle {
+		b := getBuffer()
+		seen[b] = true
+		if b != out[0] && b != out[1] {
+			t.Errorf("getBuffer() after putBuffer = a new buffer, want one given back")
+		}
+	}
+	if len(seen) != maxIdle {
+		t.Errorf("got %d distinct idle buffers, want %d", len(seen), maxIdle)
+	}
+	if b := getBuffer(); b == out[0] || b == out[1] || b == out[2] {
+		t.Errorf("getBuffer() with none idle = a buffer still handed out")
 	}
 }

@@ -33,8 +33,8 @@ type contents struct {
 	hash *xxh3.Hasher
 	text []byte
 	mem  []byte // an ELF file buffered in memory
-	// pooled is the buffer mem lives in, given back to the pool on close.
-	pooled *[]byte
+	// pooled is the buffer mem lives in, given back on close.
+	pooled *buffer
 	spill  *os.File // a large ELF file spilled to disk
 	isELF  bool
 	ver    *versionFinder
@@ -111,9 +111,8 @@ func (s *scanner) startELF(c *contents, e *layer.Entry, hdr *tar.Header) error {
 	switch {
 	case hdr.Size > maxSize:
 		s.noELF(e, fmt.Sprintf("%d bytes is more than %d", hdr.Size, maxSize))
-	case hdr.Size <= MaxELFMemory && s.reserve(hdr.Size, c):
-		c.pooled = getBuffer(hdr.Size)
-		c.mem = (*c.pooled)[:0:hdr.Size]
+	case hdr.Size <= MaxELFMemory && s.buffer(hdr.Size, c):
+		c.mem = c.pooled.b[:0:hdr.Size]
 	default:
 		f, err := os.CreateTemp(s.tempDir(), "sammatrix-elf-*")
 		if err != nil {
@@ -174,24 +173,29 @@ func (s *scanner) readELF(c *contents, e *layer.Entry) {
 	e.ELF = f
 }
 
-// reserve takes n bytes of the shared memory budget for an ELF buffer. When
-// the budget is spent (other layers hold large files right now) the file is
-// spilled to disk instead, so memory does not grow with the number of jobs.
-func (s *scanner) reserve(n int64, c *contents) bool {
-	b := s.opts.Memory
-	if b == nil {
-		return true
+// buffer hands c a buffer for n bytes, taking from the shared memory
+// budget what it will hold resident: n, or more if the buffer held more
+// before. When the budget is spent (other layers hold large files right
+// now) it reports false and the file is spilled to disk instead, so
+// memory does not grow with the number of jobs.
+func (s *scanner) buffer(n int64, c *contents) bool {
+	buf := getBuffer()
+	if b := s.opts.Memory; b != nil {
+		resident := max(n, buf.used)
+		if !b.TryAcquire(resident) {
+			putBuffer(buf)
+			return false
+		}
+		c.release = func() { b.Release(resident) }
 	}
-	if !b.TryAcquire(n) {
-		return false
-	}
-	c.release = func() { b.Release(n) }
+	c.pooled = buf
 	return true
 }
 
 // close removes the spilled file, if any, and gives back the memory.
 func (c *contents) close() {
 	if c.pooled != nil {
+		c.pooled.used = max(c.pooled.used, int64(len(c.mem)))
 		c.mem = nil
 		putBuffer(c.pooled)
 		c.pooled = nil
