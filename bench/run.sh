@@ -23,7 +23,8 @@
 # Usage: bench/run.sh [--size 512M] [--layers 6] [--zeros 2G] [--reps 7] [--warm-reps 15]
 #                     [--validate-reps 9] [--registry 1]
 #
-# It builds the command, the image generator (bench/gen), the floor
+# It builds the command (static, CGO_ENABLED=0, as the README installs
+# it), the image generator (bench/gen), the floor
 # (bench/floor), the flattener (bench/flatten) and bench/pushfixtures into
 # a temporary directory, writes the images there, runs every cold
 # measurement --reps times and every warm inspect --warm-reps times,
@@ -107,7 +108,7 @@ trap cleanup EXIT
 log() { echo "bench/run.sh: $*" >&2; }
 
 log "building into $tmp"
-go build -o "$tmp/sammatrix" ./cmd/sammatrix
+CGO_ENABLED=0 go build -o "$tmp/sammatrix" ./cmd/sammatrix # as the README installs it
 go build -o "$tmp/gen" ./bench/gen
 go build -o "$tmp/flatten" ./bench/flatten
 go build -o "$tmp/floor" ./bench/floor
