@@ -72,6 +72,9 @@ func runValidate(c *cobra.Command, o *validateOptions) error {
 	r, err := matrix.Validate(c.Context(), f, in, matrix.ValidateOptions{Engines: engines(o.npm, in)})
 	done()
 	distinct := map[string]bool{}
+	if f.Plugin.BaseImage.Set {
+		distinct[f.Plugin.BaseImage.V] = true
+	}
 	for _, p := range f.Pairs {
 		distinct[p.Runtime.V], distinct[p.NodeJS.V] = true, true
 	}
