@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 )
@@ -82,7 +83,7 @@ func Read(r io.ReaderAt) (*File, error) {
 		if err := readDynamic(ef, f); err != nil {
 			return nil, err
 		}
-		if err := readVersions(ef, f); err != nil {
+		if err := readVersions(ef, r, f); err != nil {
 			return nil, err
 		}
 	case dyn != nil:
@@ -159,35 +160,71 @@ func checkSections(ef *elf.File, size int64) error {
 }
 
 func readDynamic(ef *elf.File, f *File) error {
-	var err error
-	if f.Needed, err = ef.DynString(elf.DT_NEEDED); err != nil {
-		return fmt.Errorf("reading DT_NEEDED: %w", err)
-	}
-	soname, err := ef.DynString(elf.DT_SONAME)
+	vals, err := dynStrings(ef)
 	if err != nil {
-		return fmt.Errorf("reading DT_SONAME: %w", err)
+		return err
 	}
-	if len(soname) > 0 {
+	f.Needed = vals[elf.DT_NEEDED]
+	if soname := vals[elf.DT_SONAME]; len(soname) > 0 {
 		f.SOName = soname[0]
 	}
-	if f.RPath, err = dynPath(ef, elf.DT_RPATH); err != nil {
-		return err
+	for _, v := range vals[elf.DT_RPATH] {
+		f.RPath = append(f.RPath, splitPath(v)...)
 	}
-	if f.RunPath, err = dynPath(ef, elf.DT_RUNPATH); err != nil {
-		return err
+	for _, v := range vals[elf.DT_RUNPATH] {
+		f.RunPath = append(f.RunPath, splitPath(v)...)
 	}
 	return nil
 }
 
-// dynPath returns the entries of a DT_RPATH or DT_RUNPATH, each split on ':'.
-func dynPath(ef *elf.File, tag elf.DynTag) ([]string, error) {
-	vals, err := ef.DynString(tag)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", tag, err)
+// dynStrings returns the string values of DT_NEEDED, DT_SONAME, DT_RPATH
+// and DT_RUNPATH in the dynamic section, each in order, as debug/elf's
+// DynString does (every entry, a string index outside the table left
+// out), reading the section and its string table once instead of once per
+// tag.
+func dynStrings(ef *elf.File) (map[elf.DynTag][]string, error) {
+	ds := ef.SectionByType(elf.SHT_DYNAMIC)
+	if ds == nil {
+		return nil, nil
 	}
-	var out []string
-	for _, v := range vals {
-		out = append(out, splitPath(v)...)
+	d, err := ds.Data()
+	if err != nil {
+		return nil, fmt.Errorf("reading the dynamic section: %w", err)
+	}
+	dynSize := 8
+	if ef.Class == elf.ELFCLASS64 {
+		dynSize = 16
+	}
+	if len(d)%dynSize != 0 {
+		return nil, errors.New("reading the dynamic section: its length is not a multiple of the dynamic entry size")
+	}
+	if ds.Link == 0 || int(ds.Link) >= len(ef.Sections) {
+		return nil, errors.New("reading the dynamic section: it links to no string table")
+	}
+	str, err := ef.Sections[ds.Link].Data()
+	if err != nil {
+		return nil, fmt.Errorf("reading the dynamic string table: %w", err)
+	}
+	out := map[elf.DynTag][]string{}
+	for ; len(d) > 0; d = d[dynSize:] {
+		var t elf.DynTag
+		var v uint64
+		if ef.Class == elf.ELFCLASS64 {
+			t, v = elf.DynTag(ef.ByteOrder.Uint64(d)), ef.ByteOrder.Uint64(d[8:])
+		} else {
+			t, v = elf.DynTag(ef.ByteOrder.Uint32(d)), uint64(ef.ByteOrder.Uint32(d[4:]))
+		}
+		switch t {
+		case elf.DT_NEEDED, elf.DT_SONAME, elf.DT_RPATH, elf.DT_RUNPATH:
+		default:
+			continue
+		}
+		if v >= uint64(len(str)) {
+			continue
+		}
+		if end := bytes.IndexByte(str[v:], 0); end >= 0 {
+			out[t] = append(out[t], string(str[v:v+uint64(end)]))
+		}
 	}
 	return out, nil
 }
@@ -202,36 +239,62 @@ func sortNeeds(list []Need) {
 	slices.SortFunc(list, func(a, b Need) int { return Compare(a.Name, b.Name) })
 }
 
-func readVersions(ef *elf.File, f *File) error {
+func readVersions(ef *elf.File, r io.ReaderAt, f *File) error {
 	// Without a dynamic symbol table or a version symbol table there is
-	// no version information; debug/elf reports those cases as errors.
+	// no version information.
 	if ef.SectionByType(elf.SHT_DYNSYM) == nil || ef.SectionByType(elf.SHT_GNU_VERSYM) == nil {
 		return nil
 	}
-	defs, err := ef.DynamicVersions()
-	if err != nil {
-		return fmt.Errorf("reading version definitions: %w", err)
-	}
-	for _, d := range defs {
-		if d.Flags&elf.VER_FLG_BASE == 0 && !slices.Contains(f.Defines, d.Name) {
-			f.Defines = append(f.Defines, d.Name)
+	for _, v := range []struct {
+		tag, num elf.DynTag
+		typ      elf.SectionType
+		what     string
+		records  func(s *segments, addr, count uint64, f *File) error
+	}{
+		{elf.DT_VERDEF, elf.DT_VERDEFNUM, elf.SHT_GNU_VERDEF, "version definitions", (*segments).verdefs},
+		{elf.DT_VERNEED, elf.DT_VERNEEDNUM, elf.SHT_GNU_VERNEED, "version needs", (*segments).verneeds},
+	} {
+		// The loader reads the records the dynamic table points to, as
+		// many as DT_VERDEFNUM or DT_VERNEEDNUM say (useSections made sure
+		// the section of each is there); records no entry points to do
+		// not count.
+		if vals, _ := ef.DynValue(v.tag); len(vals) == 0 {
+			continue
 		}
-	}
-	slices.SortFunc(f.Defines, Compare)
-	needs, err := ef.DynamicVersionNeeds()
-	if err != nil {
-		return fmt.Errorf("reading version needs: %w", err)
-	}
-	for _, n := range needs {
-		if f.Needs == nil {
-			f.Needs = make(map[string][]Need)
+		sec := ef.SectionByType(v.typ)
+		if sec == nil {
+			continue
 		}
-		list := f.Needs[n.Name]
-		for _, d := range n.Needs {
-			list = append(list, Need{Name: d.Dep, Weak: d.Flags&elf.VER_FLG_WEAK != 0})
+		s, err := sectionRecords(ef, r, sec)
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", v.what, err)
 		}
-		sortNeeds(list)
-		f.Needs[n.Name] = list
+		count := uint64(0)
+		if vals, _ := ef.DynValue(v.num); len(vals) > 0 {
+			count = vals[len(vals)-1]
+		}
+		if err := v.records(s, sec.Offset, count, f); err != nil {
+			return fmt.Errorf("reading %s: %w", v.what, err)
+		}
 	}
 	return nil
+}
+
+// sectionRecords returns a reader of the version records of sec: the
+// segment reader, with the section's bytes as the only "segment" (its
+// addresses are file offsets) and the section it links to as the string
+// table. The records are read where they lie; no section is copied whole.
+func sectionRecords(ef *elf.File, r io.ReaderAt, sec *elf.Section) (*segments, error) {
+	if sec.Link == 0 || int(sec.Link) >= len(ef.Sections) {
+		return nil, fmt.Errorf("section %q links to no string table", sec.Name)
+	}
+	str := ef.Sections[sec.Link]
+	size := readerSize(r)
+	if str.Type == elf.SHT_NOBITS || str.Offset > uint64(size) || str.FileSize > uint64(size)-str.Offset {
+		return nil, fmt.Errorf("the string table of section %q lies outside the file", sec.Name)
+	}
+	s := &segments{r: r, size: size, bo: ef.ByteOrder, class: ef.Class, mask: math.MaxUint64,
+		strtab: int64(str.Offset), strsz: int64(str.FileSize)}
+	s.loads = []*elf.Prog{{ProgHeader: elf.ProgHeader{Type: elf.PT_LOAD, Off: sec.Offset, Vaddr: sec.Offset, Filesz: sec.FileSize, Memsz: sec.FileSize}}}
+	return s, nil
 }
