@@ -83,7 +83,14 @@ func (s *scanner) readContents(e *layer.Entry, r io.Reader, hdr *tar.Header, w w
 		}
 	}
 	if c.hash != nil {
-		sum := c.hash.Sum128().Bytes()
+		var sum [16]byte
+		if c.mem != nil {
+			// Buffered whole: hashed in one pass, where the streaming
+			// hasher would copy every block through its own buffer.
+			sum = xxh3.Hash128(c.mem).Bytes()
+		} else {
+			sum = c.hash.Sum128().Bytes()
+		}
 		e.Fingerprint = FingerprintPrefix + hex.EncodeToString(sum[:])
 	}
 	switch {
@@ -132,7 +139,8 @@ func (s *scanner) noELF(e *layer.Entry, reason string) {
 // write passes one chunk of contents to every fact being gathered; inMem
 // says the chunk was read into the ELF buffer already.
 func (c *contents) write(b []byte, keepText, inMem bool) error {
-	if c.hash != nil {
+	if c.hash != nil && c.mem == nil {
+		// An ELF file buffered in memory is hashed once it is whole.
 		c.hash.Write(b)
 	}
 	if keepText {
