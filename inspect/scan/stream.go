@@ -98,7 +98,12 @@ func newHashingReader(r io.Reader, h hash.Hash) *hashingReader {
 		done: make(chan struct{}),
 	}
 	for range hashBuffers {
-		hr.free <- make([]byte, hashBufferSize)
+		select {
+		case b := <-idleHashBuffers:
+			hr.free <- b
+		default:
+			hr.free <- make([]byte, hashBufferSize)
+		}
 	}
 	go func() {
 		defer close(hr.done)
@@ -132,9 +137,23 @@ func (hr *hashingReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// sum waits for the hasher and returns the hash of everything read.
+// idleHashBuffers keeps the buffers of finished hashingReaders for the
+// next ones, two layers' worth: fresh memory is faulted in page by page,
+// a megabyte for every layer.
+var idleHashBuffers = make(chan []byte, 2*hashBuffers)
+
+// sum waits for the hasher and returns the hash of everything read. The
+// reader must not be read from afterwards: its buffers go to the next.
 func (hr *hashingReader) sum() []byte {
 	hr.stop()
+	hr.cur = nil
+	for range hashBuffers {
+		b := <-hr.free
+		select {
+		case idleHashBuffers <- b:
+		default:
+		}
+	}
 	return hr.h.Sum(nil)
 }
 
