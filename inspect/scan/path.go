@@ -70,17 +70,23 @@ func rpmDirs() []string {
 // isWatched reports whether p is one of the watched places or a parent of one.
 func isWatched(p string) bool {
 	for _, w := range watched {
-		if p == w || strings.HasPrefix(w, p+"/") || p == "/" {
+		if p == w || under(w, p) || p == "/" {
 			return true
 		}
 	}
 	return false
 }
 
+// under reports whether path p is below directory dir, without building
+// dir+"/" for every entry of every layer.
+func under(p, dir string) bool {
+	return len(p) > len(dir) && p[len(dir)] == '/' && strings.HasPrefix(p, dir)
+}
+
 // inTree reports whether p is /var/lang, /opt or under one of them.
 func inTree(p string) bool {
 	for _, r := range treeRoots {
-		if p == r || strings.HasPrefix(p, r+"/") {
+		if p == r || under(p, r) {
 			return true
 		}
 	}
