@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/sammatrix/sammatrix/inspect/imageref"
@@ -66,6 +67,9 @@ func (s scanner) index(ctx context.Context, req layerRequest) (*layer.Index, err
 		DiffID:  diffID,
 		Memory:  in.memory,
 		TempDir: in.opts.TempDir,
+		// With fewer jobs than CPUs, a CPU would sit idle: decompress
+		// ahead of the scan on it.
+		ReadAhead: in.opts.Jobs < runtime.GOMAXPROCS(0),
 		Progress: func(n int64) {
 			in.progress(Event{Image: ref.String(), Layer: d.Digest, Read: n, Total: d.Size})
 		},

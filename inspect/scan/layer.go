@@ -80,6 +80,11 @@ func scanBlob(s *scanner, br *bufio.Reader) (int64, error) {
 		defer zr.Close()
 		dec = zr
 	}
+	if s.opts.ReadAhead {
+		ra := newReadAhead(dec)
+		defer ra.stop()
+		dec = ra
+	}
 	c := &counter{r: dec}
 	if s.opts.DiffID.Hex != "" {
 		c.h = sha256.New()

@@ -3,6 +3,7 @@ package scan
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -47,29 +48,37 @@ func TestLayerFormats(t *testing.T) {
 		{"plain with trailing bytes", append(slices.Clip(archive), make([]byte, 10000)...)},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tmp := t.TempDir()
-			r := &readCounter{r: bytes.NewReader(tt.blob)}
-			idx, err := Layer(r, digestOf(tt.blob), Options{TempDir: tmp})
-			if err != nil {
-				t.Fatalf("Layer() error: %v", err)
-			}
-			assertEmpty(t, tmp)
-			if r.n != len(tt.blob) {
-				t.Errorf("Layer() read %d bytes of the blob, want all %d", r.n, len(tt.blob))
-			}
-			if len(idx.Entries) != len(want.Entries) {
-				t.Fatalf("Layer() entries =\n%s\nwant\n%s", dump(idx.Entries), dump(want.Entries))
-			}
-			for i := range idx.Entries {
-				if fmtEntry(idx.Entries[i]) != fmtEntry(want.Entries[i]) {
-					t.Errorf("Layer() entry %d = %s, want %s", i, fmtEntry(idx.Entries[i]), fmtEntry(want.Entries[i]))
-				}
-			}
-			if idx.Size < int64(len(archive)) {
-				t.Errorf("Layer() Size = %d, want at least %d", idx.Size, len(archive))
-			}
-		})
+		for _, ahead := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/readahead=%v", tt.name, ahead), func(t *testing.T) {
+				testLayerFormat(t, tt.blob, archive, want, ahead)
+			})
+		}
+	}
+}
+
+// testLayerFormat scans blob, which holds archive, and compares the index
+// with want.
+func testLayerFormat(t *testing.T, blob, archive []byte, want *layer.Index, ahead bool) {
+	tmp := t.TempDir()
+	r := &readCounter{r: bytes.NewReader(blob)}
+	idx, err := Layer(r, digestOf(blob), Options{TempDir: tmp, ReadAhead: ahead})
+	if err != nil {
+		t.Fatalf("Layer() error: %v", err)
+	}
+	assertEmpty(t, tmp)
+	if r.n != len(blob) {
+		t.Errorf("Layer() read %d bytes of the blob, want all %d", r.n, len(blob))
+	}
+	if len(idx.Entries) != len(want.Entries) {
+		t.Fatalf("Layer() entries =\n%s\nwant\n%s", dump(idx.Entries), dump(want.Entries))
+	}
+	for i := range idx.Entries {
+		if fmtEntry(idx.Entries[i]) != fmtEntry(want.Entries[i]) {
+			t.Errorf("Layer() entry %d = %s, want %s", i, fmtEntry(idx.Entries[i]), fmtEntry(want.Entries[i]))
+		}
+	}
+	if idx.Size < int64(len(archive)) {
+		t.Errorf("Layer() Size = %d, want at least %d", idx.Size, len(archive))
 	}
 }
 
@@ -104,23 +113,25 @@ func TestLayerErrors(t *testing.T) {
 		{name: "gzip corrupted with its own digest", blob: flip(gz, len(gz)-6), digest: digestOf(flip(gz, len(gz)-6))},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tmp := t.TempDir()
-			idx, err := Layer(bytes.NewReader(tt.blob), tt.digest, Options{TempDir: tmp})
-			assertEmpty(t, tmp)
-			if err == nil {
-				t.Fatalf("Layer() = %d entries, want an error", len(idx.Entries))
-			}
-			if got := errors.Is(err, ErrDigestMismatch); got != tt.mismatch {
-				t.Errorf("Layer() error = %v; errors.Is(ErrDigestMismatch) = %v, want %v", err, got, tt.mismatch)
-			}
-			if tt.mismatch && (!strings.Contains(err.Error(), tt.digest.String()) || !strings.Contains(err.Error(), digestOf(tt.blob).String())) {
-				t.Errorf("Layer() error = %v, want both digests named", err)
-			}
-			if tt.eof && !errors.Is(err, io.ErrUnexpectedEOF) {
-				t.Errorf("Layer() error = %v, want io.ErrUnexpectedEOF", err)
-			}
-		})
+		for _, ahead := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/readahead=%v", tt.name, ahead), func(t *testing.T) {
+				tmp := t.TempDir()
+				idx, err := Layer(bytes.NewReader(tt.blob), tt.digest, Options{TempDir: tmp, ReadAhead: ahead})
+				assertEmpty(t, tmp)
+				if err == nil {
+					t.Fatalf("Layer() = %d entries, want an error", len(idx.Entries))
+				}
+				if got := errors.Is(err, ErrDigestMismatch); got != tt.mismatch {
+					t.Errorf("Layer() error = %v; errors.Is(ErrDigestMismatch) = %v, want %v", err, got, tt.mismatch)
+				}
+				if tt.mismatch && (!strings.Contains(err.Error(), tt.digest.String()) || !strings.Contains(err.Error(), digestOf(tt.blob).String())) {
+					t.Errorf("Layer() error = %v, want both digests named", err)
+				}
+				if tt.eof && !errors.Is(err, io.ErrUnexpectedEOF) {
+					t.Errorf("Layer() error = %v, want io.ErrUnexpectedEOF", err)
+				}
+			})
+		}
 	}
 }
 
