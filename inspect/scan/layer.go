@@ -34,7 +34,7 @@ func Layer(r io.Reader, want v1.Hash, opts Options) (*layer.Index, error) {
 	defer hr.stop()
 	br := bufio.NewReaderSize(hr, chunkSize)
 	s := newScanner(opts)
-	size, scanErr := scanBlob(s, br)
+	size, scanErr := scanBlob(s, br, func() int64 { return raw.n })
 	// Read what is left (after a failure too) so that the digest covers
 	// every byte, and a tampered blob is reported as such.
 	_, drainErr := io.Copy(io.Discard, br)
@@ -58,7 +58,7 @@ func Layer(r io.Reader, want v1.Hash, opts Options) (*layer.Index, error) {
 
 // scanBlob decompresses the blob if needed and scans the tar stream in it,
 // to the end of the compressed stream. It returns the uncompressed size.
-func scanBlob(s *scanner, br *bufio.Reader) (int64, error) {
+func scanBlob(s *scanner, br *bufio.Reader, compressed func() int64) (int64, error) {
 	magic, _ := br.Peek(len(zstdMagic))
 	var dec io.Reader = br
 	switch {
@@ -81,7 +81,7 @@ func scanBlob(s *scanner, br *bufio.Reader) (int64, error) {
 		dec = zr
 	}
 	if s.opts.ReadAhead {
-		ra := newReadAhead(dec)
+		ra := newReadAhead(dec, compressed)
 		defer ra.stop()
 		dec = ra
 	}
