@@ -14,15 +14,18 @@ const (
 )
 
 // A readAhead hands the stream over to its reader when readAheadWindow
-// full buffers in a row came out of fewer than 1 in readAheadMaxRatio
-// compressed bytes: data that inflates that fast (a file of zeros) costs
-// more to hand from one CPU to the other than to inflate, and the reader
-// is better off inflating it itself. It reads ahead again after the
+// full buffers in a row (16 MiB) came out of fewer than 1 in
+// readAheadMaxRatio compressed bytes: data that inflates that fast (a file
+// of zeros) costs more to hand from one CPU to the other than to inflate,
+// and the reader is better off inflating it itself. It reads ahead again after the
 // reader has read readAheadDirect bytes, and twice as many after each
 // later hand-over, so that a long run of such data (a file of gigabytes
 // of zeros) is handed over a few times, not once every readAheadDirect.
 const (
-	readAheadWindow   = 8
+	// The window is long next to what the readers below the decompressor
+	// hold (the blob hasher's buffers, a megabyte), so that their
+	// reading in large steps does not make ordinary data look fast.
+	readAheadWindow   = 64
 	readAheadMaxRatio = 16
 	readAheadDirect   = 32 << 20
 )
