@@ -67,9 +67,9 @@ func (s scanner) index(ctx context.Context, req layerRequest) (*layer.Index, err
 		DiffID:  diffID,
 		Memory:  in.memory,
 		TempDir: in.opts.TempDir,
-		// With fewer jobs than CPUs, a CPU would sit idle: decompress
-		// ahead of the scan on it.
-		ReadAhead: in.opts.Jobs < runtime.GOMAXPROCS(0),
+		// With fewer jobs than CPUs, a CPU would sit idle: put it to
+		// work on each layer.
+		SpareCPU: in.opts.Jobs < runtime.GOMAXPROCS(0),
 		Progress: func(n int64) {
 			in.progress(Event{Image: ref.String(), Layer: d.Digest, Read: n, Total: d.Size})
 		},

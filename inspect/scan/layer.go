@@ -29,17 +29,26 @@ func Layer(r io.Reader, want v1.Hash, opts Options) (*layer.Index, error) {
 		return nil, fmt.Errorf("verifying layer %s: unsupported digest algorithm %q", want, want.Algorithm)
 	}
 	raw := &counter{r: r, progress: opts.Progress}
-	// The digest is computed on another goroutine, beside decompression.
-	hr := newHashingReader(raw, sha256.New())
-	defer hr.stop()
-	br := bufio.NewReaderSize(hr, chunkSize)
+	// With a CPU to spare, the digest is computed on another goroutine,
+	// beside decompression; without, in line.
+	var src io.Reader
+	var sum func() []byte
+	if opts.SpareCPU {
+		hr := newHashingReader(raw, sha256.New())
+		defer hr.stop()
+		src, sum = hr, hr.sum
+	} else {
+		h := sha256.New()
+		src, sum = io.TeeReader(raw, h), func() []byte { return h.Sum(nil) }
+	}
+	br := bufio.NewReaderSize(src, chunkSize)
 	s := newScanner(opts)
 	size, scanErr := scanBlob(s, br, func() int64 { return raw.n })
 	// Read what is left (after a failure too) so that the digest covers
 	// every byte, and a tampered blob is reported as such.
 	_, drainErr := io.Copy(io.Discard, br)
 	raw.done()
-	got := v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(hr.sum())}
+	got := v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(sum())}
 	switch {
 	case drainErr != nil && scanErr == nil:
 		return nil, fmt.Errorf("reading layer %s: %w", want, drainErr)
@@ -80,7 +89,7 @@ func scanBlob(s *scanner, br *bufio.Reader, compressed func() int64) (int64, err
 		defer zr.Close()
 		dec = zr
 	}
-	if s.opts.ReadAhead {
+	if s.opts.SpareCPU {
 		ra := newReadAhead(dec, compressed)
 		defer ra.stop()
 		dec = ra

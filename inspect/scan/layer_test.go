@@ -49,7 +49,7 @@ func TestLayerFormats(t *testing.T) {
 	}
 	for _, tt := range tests {
 		for _, ahead := range []bool{false, true} {
-			t.Run(fmt.Sprintf("%s/readahead=%v", tt.name, ahead), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s/sparecpu=%v", tt.name, ahead), func(t *testing.T) {
 				testLayerFormat(t, tt.blob, archive, want, ahead)
 			})
 		}
@@ -61,7 +61,7 @@ func TestLayerFormats(t *testing.T) {
 func testLayerFormat(t *testing.T, blob, archive []byte, want *layer.Index, ahead bool) {
 	tmp := t.TempDir()
 	r := &readCounter{r: bytes.NewReader(blob)}
-	idx, err := Layer(r, digestOf(blob), Options{TempDir: tmp, ReadAhead: ahead})
+	idx, err := Layer(r, digestOf(blob), Options{TempDir: tmp, SpareCPU: ahead})
 	if err != nil {
 		t.Fatalf("Layer() error: %v", err)
 	}
@@ -114,9 +114,9 @@ func TestLayerErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		for _, ahead := range []bool{false, true} {
-			t.Run(fmt.Sprintf("%s/readahead=%v", tt.name, ahead), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s/sparecpu=%v", tt.name, ahead), func(t *testing.T) {
 				tmp := t.TempDir()
-				idx, err := Layer(bytes.NewReader(tt.blob), tt.digest, Options{TempDir: tmp, ReadAhead: ahead})
+				idx, err := Layer(bytes.NewReader(tt.blob), tt.digest, Options{TempDir: tmp, SpareCPU: ahead})
 				assertEmpty(t, tmp)
 				if err == nil {
 					t.Fatalf("Layer() = %d entries, want an error", len(idx.Entries))

@@ -50,10 +50,12 @@ type Options struct {
 	// is buffered in memory only while the budget has room for it, and
 	// spilled to TempDir otherwise.
 	Memory *semaphore.Weighted
-	// ReadAhead decompresses on a goroutine of its own, a few buffers
-	// ahead of the scan: worth it when a CPU would otherwise be idle (a
-	// run of fewer jobs than CPUs), a cost of one more copy otherwise.
-	ReadAhead bool
+	// SpareCPU says a CPU would otherwise sit idle (a run of fewer jobs
+	// than CPUs). Layer then decompresses on a goroutine of its own, a few
+	// buffers ahead of the scan, and computes the blob's digest on
+	// another; without a spare CPU it does both in line, which spares the
+	// copies and hand-overs between goroutines.
+	SpareCPU bool
 
 	// maxELFSize overrides MaxELFSize when set, for tests.
 	maxELFSize int64
