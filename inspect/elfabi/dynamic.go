@@ -57,7 +57,7 @@ const (
 // useSections reports whether the section headers describe the dynamic
 // table and every version record it refers to, so that readDynamic and
 // readVersions see what the loader sees.
-func useSections(ef *elf.File) bool {
+func useSections(ef *elf.File, sec dynamicSection) bool {
 	if ef.SectionByType(elf.SHT_DYNAMIC) == nil {
 		return false
 	}
@@ -67,7 +67,7 @@ func useSections(ef *elf.File) bool {
 		typ elf.SectionType
 	}{{elf.DT_VERNEED, elf.SHT_GNU_VERNEED}, {elf.DT_VERDEF, elf.SHT_GNU_VERDEF}} {
 		// An unreadable dynamic section is reported by readDynamic.
-		if vals, _ := ef.DynValue(v.tag); len(vals) > 0 && (!versions || ef.SectionByType(v.typ) == nil) {
+		if len(sec.values(v.tag)) > 0 && (!versions || ef.SectionByType(v.typ) == nil) {
 			return false
 		}
 	}

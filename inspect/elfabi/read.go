@@ -77,13 +77,14 @@ func Read(r io.ReaderAt) (*File, error) {
 	if err := checkSections(ef, readerSize(r)); err != nil {
 		return nil, err
 	}
+	sec := readDynamicSection(ef)
 	switch dyn := dynamicProg(ef); {
-	case useSections(ef):
+	case useSections(ef, sec):
 		f.Dynamic = DynamicSections
-		if err := readDynamic(ef, f); err != nil {
+		if err := readDynamic(ef, sec, f); err != nil {
 			return nil, err
 		}
-		if err := readVersions(ef, r, f); err != nil {
+		if err := readVersions(ef, r, sec, f); err != nil {
 			return nil, err
 		}
 	case dyn != nil:
@@ -159,8 +160,8 @@ func checkSections(ef *elf.File, size int64) error {
 	return nil
 }
 
-func readDynamic(ef *elf.File, f *File) error {
-	vals, err := dynStrings(ef)
+func readDynamic(ef *elf.File, sec dynamicSection, f *File) error {
+	vals, err := dynStrings(ef, sec)
 	if err != nil {
 		return err
 	}
@@ -177,26 +178,64 @@ func readDynamic(ef *elf.File, f *File) error {
 	return nil
 }
 
-// dynStrings returns the string values of DT_NEEDED, DT_SONAME, DT_RPATH
-// and DT_RUNPATH in the dynamic section, each in order, as debug/elf's
-// DynString does (every entry, a string index outside the table left
-// out), reading the section and its string table once instead of once per
-// tag.
-func dynStrings(ef *elf.File) (map[elf.DynTag][]string, error) {
+// dynamicSection is every entry of the dynamic section, as debug/elf's
+// DynValue and DynString read them (past DT_NULL too), read once for all
+// that Read asks of it.
+type dynamicSection struct {
+	entries []dynEntry
+	err     error // why the section could not be read
+}
+
+func readDynamicSection(ef *elf.File) dynamicSection {
 	ds := ef.SectionByType(elf.SHT_DYNAMIC)
 	if ds == nil {
-		return nil, nil
+		return dynamicSection{}
 	}
 	d, err := ds.Data()
 	if err != nil {
-		return nil, fmt.Errorf("reading the dynamic section: %w", err)
+		return dynamicSection{err: fmt.Errorf("reading the dynamic section: %w", err)}
 	}
 	dynSize := 8
 	if ef.Class == elf.ELFCLASS64 {
 		dynSize = 16
 	}
 	if len(d)%dynSize != 0 {
-		return nil, errors.New("reading the dynamic section: its length is not a multiple of the dynamic entry size")
+		return dynamicSection{err: errors.New("reading the dynamic section: its length is not a multiple of the dynamic entry size")}
+	}
+	entries := make([]dynEntry, 0, len(d)/dynSize)
+	for ; len(d) > 0; d = d[dynSize:] {
+		if ef.Class == elf.ELFCLASS64 {
+			entries = append(entries, dynEntry{elf.DynTag(ef.ByteOrder.Uint64(d)), ef.ByteOrder.Uint64(d[8:])})
+		} else {
+			entries = append(entries, dynEntry{elf.DynTag(ef.ByteOrder.Uint32(d)), uint64(ef.ByteOrder.Uint32(d[4:]))})
+		}
+	}
+	return dynamicSection{entries: entries}
+}
+
+// values returns the values of the entries with tag, in order, as
+// debug/elf's DynValue does; none when the section could not be read.
+func (sec dynamicSection) values(tag elf.DynTag) []uint64 {
+	var out []uint64
+	for _, e := range sec.entries {
+		if e.tag == tag {
+			out = append(out, e.val)
+		}
+	}
+	return out
+}
+
+// dynStrings returns the string values of DT_NEEDED, DT_SONAME, DT_RPATH
+// and DT_RUNPATH in the dynamic section, each in order, as debug/elf's
+// DynString does (every entry, a string index outside the table left
+// out), reading the string table once instead of once per tag.
+func dynStrings(ef *elf.File, sec dynamicSection) (map[elf.DynTag][]string, error) {
+	if sec.err != nil {
+		return nil, sec.err
+	}
+	ds := ef.SectionByType(elf.SHT_DYNAMIC)
+	if ds == nil {
+		return nil, nil
 	}
 	if ds.Link == 0 || int(ds.Link) >= len(ef.Sections) {
 		return nil, errors.New("reading the dynamic section: it links to no string table")
@@ -206,24 +245,17 @@ func dynStrings(ef *elf.File) (map[elf.DynTag][]string, error) {
 		return nil, fmt.Errorf("reading the dynamic string table: %w", err)
 	}
 	out := map[elf.DynTag][]string{}
-	for ; len(d) > 0; d = d[dynSize:] {
-		var t elf.DynTag
-		var v uint64
-		if ef.Class == elf.ELFCLASS64 {
-			t, v = elf.DynTag(ef.ByteOrder.Uint64(d)), ef.ByteOrder.Uint64(d[8:])
-		} else {
-			t, v = elf.DynTag(ef.ByteOrder.Uint32(d)), uint64(ef.ByteOrder.Uint32(d[4:]))
-		}
-		switch t {
+	for _, e := range sec.entries {
+		switch e.tag {
 		case elf.DT_NEEDED, elf.DT_SONAME, elf.DT_RPATH, elf.DT_RUNPATH:
 		default:
 			continue
 		}
-		if v >= uint64(len(str)) {
+		if e.val >= uint64(len(str)) {
 			continue
 		}
-		if end := bytes.IndexByte(str[v:], 0); end >= 0 {
-			out[t] = append(out[t], string(str[v:v+uint64(end)]))
+		if end := bytes.IndexByte(str[e.val:], 0); end >= 0 {
+			out[e.tag] = append(out[e.tag], string(str[e.val:e.val+uint64(end)]))
 		}
 	}
 	return out, nil
@@ -239,7 +271,7 @@ func sortNeeds(list []Need) {
 	slices.SortFunc(list, func(a, b Need) int { return Compare(a.Name, b.Name) })
 }
 
-func readVersions(ef *elf.File, r io.ReaderAt, f *File) error {
+func readVersions(ef *elf.File, r io.ReaderAt, sec dynamicSection, f *File) error {
 	// Without a dynamic symbol table or a version symbol table there is
 	// no version information.
 	if ef.SectionByType(elf.SHT_DYNSYM) == nil || ef.SectionByType(elf.SHT_GNU_VERSYM) == nil {
@@ -258,22 +290,22 @@ func readVersions(ef *elf.File, r io.ReaderAt, f *File) error {
 		// many as DT_VERDEFNUM or DT_VERNEEDNUM say (useSections made sure
 		// the section of each is there); records no entry points to do
 		// not count.
-		if vals, _ := ef.DynValue(v.tag); len(vals) == 0 {
+		if len(sec.values(v.tag)) == 0 {
 			continue
 		}
-		sec := ef.SectionByType(v.typ)
-		if sec == nil {
+		records := ef.SectionByType(v.typ)
+		if records == nil {
 			continue
 		}
-		s, err := sectionRecords(ef, r, sec)
+		s, err := sectionRecords(ef, r, records)
 		if err != nil {
 			return fmt.Errorf("reading %s: %w", v.what, err)
 		}
 		count := uint64(0)
-		if vals, _ := ef.DynValue(v.num); len(vals) > 0 {
+		if vals := sec.values(v.num); len(vals) > 0 {
 			count = vals[len(vals)-1]
 		}
-		if err := v.records(s, sec.Offset, count, f); err != nil {
+		if err := v.records(s, records.Offset, count, f); err != nil {
 			return fmt.Errorf("reading %s: %w", v.what, err)
 		}
 	}

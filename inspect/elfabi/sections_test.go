@@ -24,7 +24,7 @@ func referenceSections(data []byte) (*File, error) {
 	if f.Interp, err = interp(ef); err != nil {
 		return nil, err
 	}
-	if !useSections(ef) {
+	if !useSections(ef, readDynamicSection(ef)) {
 		return nil, nil
 	}
 	str := func(tag elf.DynTag) []string {
