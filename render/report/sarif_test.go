@@ -86,11 +86,33 @@ func sarifSchema() (*jsonschema.Schema, error) {
 	return sch, nil
 }
 
-func TestWriteSARIF(t *testing.T) {
+// writeSARIF writes r as SARIF, checks the log against the SARIF 2.1.0
+// schema, and returns it, as written and decoded.
+func writeSARIF(t *testing.T, r *matrix.Report) (*bytes.Buffer, sarifLog) {
+	t.Helper()
 	schema, err := sarifSchema()
 	if err != nil {
 		t.Fatal(err)
 	}
+	var b bytes.Buffer
+	if err := WriteSARIF(&b, r, "1.2.3"); err != nil {
+		t.Fatalf("WriteSARIF(...) = %v, want nil", err)
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b.Bytes()))
+	if err != nil {
+		t.Fatalf("WriteSARIF(...) = %s, want JSON: %v", b.String(), err)
+	}
+	if err := schema.Validate(inst); err != nil {
+		t.Errorf("WriteSARIF(...) does not match the SARIF 2.1.0 schema: %v", err)
+	}
+	var log sarifLog
+	if err := json.Unmarshal(b.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	return &b, log
+}
+
+func TestWriteSARIF(t *testing.T) {
 	absolute, _ := filepath.Abs("matrix.yaml")
 	type result struct {
 		rule       string
@@ -135,26 +157,11 @@ func TestWriteSARIF(t *testing.T) {
 		},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			var b bytes.Buffer
-			if err := WriteSARIF(&b, tt.report, "1.2.3"); err != nil {
-				t.Fatalf("WriteSARIF(...) = %v, want nil", err)
-			}
-			inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b.Bytes()))
-			if err != nil {
-				t.Fatalf("WriteSARIF(...) = %s, want JSON: %v", b.String(), err)
-			}
-			if err := schema.Validate(inst); err != nil {
-				t.Errorf("WriteSARIF(...) does not match the SARIF 2.1.0 schema: %v", err)
-			}
+			b, log := writeSARIF(t, tt.report)
 			// A SARIF library's own check of the bytes, against the schema
 			// it embeds.
 			if _, err := sarif.FromBytes(b.Bytes(), sarif.WithStrictValidation()); err != nil {
 				t.Fatalf("sarif.FromBytes(WriteSARIF(...), strict) = %v, want nil", err)
-			}
-
-			var log sarifLog
-			if err := json.Unmarshal(b.Bytes(), &log); err != nil {
-				t.Fatal(err)
 			}
 			if log.Version != "2.1.0" || len(log.Runs) != 1 {
 				t.Fatalf("WriteSARIF(...) version %q with %d runs, want 2.1.0 with 1", log.Version, len(log.Runs))
@@ -201,10 +208,6 @@ func TestWriteSARIF(t *testing.T) {
 // TestWriteSARIFSkipped checks that the checks that did not run are in the
 // log, as the one invocation's tool execution notifications.
 func TestWriteSARIFSkipped(t *testing.T) {
-	schema, err := sarifSchema()
-	if err != nil {
-		t.Fatal(err)
-	}
 	engine := slices.IndexFunc(matrix.Rules, func(r matrix.Rule) bool { return r.ID == matrix.RuleServerlessEngine })
 	if engine < 0 {
 		t.Fatalf("matrix.Rules has no %s", matrix.RuleServerlessEngine)
@@ -225,21 +228,7 @@ func TestWriteSARIFSkipped(t *testing.T) {
 		{"a note that names no rule", unruled, []note{{"warning", "every check: the cache is read-only", "", 0}}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			var b bytes.Buffer
-			if err := WriteSARIF(&b, tt.report, "1.2.3"); err != nil {
-				t.Fatalf("WriteSARIF(...) = %v, want nil", err)
-			}
-			inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b.Bytes()))
-			if err != nil {
-				t.Fatalf("WriteSARIF(...) = %s, want JSON: %v", b.String(), err)
-			}
-			if err := schema.Validate(inst); err != nil {
-				t.Errorf("WriteSARIF(...) does not match the SARIF 2.1.0 schema: %v", err)
-			}
-			var log sarifLog
-			if err := json.Unmarshal(b.Bytes(), &log); err != nil {
-				t.Fatal(err)
-			}
+			b, log := writeSARIF(t, tt.report)
 			if len(log.Runs) != 1 || len(log.Runs[0].Invocations) != 1 {
 				t.Fatalf("WriteSARIF(...) = %s, want one run with one invocation", b.String())
 			}
