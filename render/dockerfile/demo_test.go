@@ -1,44 +1,17 @@
 package dockerfile_test
 
 import (
-	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/sammatrix/sammatrix/inspect/reader"
-	"github.com/sammatrix/sammatrix/matrix"
-	"github.com/sammatrix/sammatrix/render"
 	"github.com/sammatrix/sammatrix/render/dockerfile"
+	"github.com/sammatrix/sammatrix/render/internal/rendertest"
 )
-
-// demoFiles renders the offline demo's every pair, compatible or not, as
-// render --force writes them.
-func demoFiles(t *testing.T) render.Files {
-	t.Helper()
-	f, fs, err := matrix.Load(filepath.Join("..", "..", "testdata", "demo", "matrix.yaml"))
-	if err != nil || matrix.HasSchemaErrors(fs) {
-		t.Fatalf("loading the demo: %v %v", err, fs)
-	}
-	in, err := reader.New(reader.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pins, _, err := render.Pin(context.Background(), f, in, nil, false)
-	if err != nil {
-		t.Fatalf("pinning the demo's images: %v", err)
-	}
-	files, err := render.Generate(f, pins, nil)
-	if err != nil {
-		t.Fatalf("rendering the demo: %v", err)
-	}
-	return files
-}
 
 // Every Dockerfile of the demo parses as BuildKit parses it, and BuildKit's
 // linter finds nothing in it.
 func TestDemoDockerfilesLintClean(t *testing.T) {
-	files := demoFiles(t)
+	files := rendertest.DemoFiles(t)
 	n := 0
 	for _, name := range files.Names() {
 		if !strings.HasSuffix(name, "/Dockerfile") {
