@@ -11,10 +11,11 @@ import (
 	"github.com/sammatrix/sammatrix/inspect/layer"
 )
 
-// fp is the fingerprint the scanner gives a file of contents s.
+// fp is the fingerprint the scanner gives a file of contents s (of at most
+// 64 KiB, hashed whole).
 func fp(s string) string {
 	sum := xxh3.Hash128([]byte(s)).Bytes()
-	return "xxh3:" + hex.EncodeToString(sum[:])
+	return "xxh3-64k:" + hex.EncodeToString(sum[:])
 }
 
 func TestApply(t *testing.T) {

@@ -41,10 +41,11 @@ type Entry struct {
 	// hardlink (bound or not), the absolute clean path of the file it names.
 	Link string
 	// Fingerprint identifies the contents of regular files under /var/lang
-	// and /opt and of shared libraries: "xxh3:<hex>", the 128-bit XXH3 hash
-	// of the contents. It is not cryptographic: it tells a file put back
-	// unchanged from a different one (with Size), not a forged one, and is
-	// empty for other files.
+	// and /opt and of shared libraries: "xxh3-64k:<hex>", the 128-bit XXH3
+	// hash of the contents, or for contents over 64 KiB the hash of the
+	// hashes of their 64 KiB pieces. It is not cryptographic: it tells a
+	// file put back unchanged from a different one (with Size), not a
+	// forged one, and is empty for other files.
 	Fingerprint string
 	// Data holds the contents of small text files of interest, at most
 	// the scanner's limit on text files.

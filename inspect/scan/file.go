@@ -10,16 +10,10 @@ import (
 	"os"
 	"path"
 
-	"github.com/zeebo/xxh3"
-
 	"github.com/sammatrix/sammatrix/inspect/elfabi"
 	"github.com/sammatrix/sammatrix/inspect/layer"
 	"github.com/sammatrix/sammatrix/matrix/recipe"
 )
-
-// FingerprintPrefix starts every layer.Entry.Fingerprint: the hash that
-// follows is the 128-bit XXH3 of the contents, in hex.
-const FingerprintPrefix = "xxh3:"
 
 // want says which facts of a file's contents are kept.
 type want struct {
@@ -30,7 +24,8 @@ type want struct {
 
 // contents gathers the facts of one file while its contents stream by.
 type contents struct {
-	hash *xxh3.Hasher
+	fp   *fingerprinter
+	sum  [16]byte // the fingerprint, once the last chunk is read
 	text []byte
 	mem  []byte // an ELF file buffered in memory
 	// pooled is the buffer mem lives in, given back on close.
@@ -48,8 +43,8 @@ func (s *scanner) readContents(e *layer.Entry, r io.Reader, hdr *tar.Header, w w
 	var c contents
 	defer c.close()
 	if w.fingerprint {
-		s.hash.Reset()
-		c.hash = &s.hash
+		s.fp.reset()
+		c.fp = &s.fp
 	}
 	keepText := w.text && hdr.Size <= MaxTextSize
 	if keepText {
@@ -72,7 +67,9 @@ func (s *scanner) readContents(e *layer.Entry, r io.Reader, hdr *tar.Header, w w
 		if direct {
 			c.mem = c.mem[:len(c.mem)+n]
 		}
-		if err := c.write(chunk, keepText, direct); err != nil {
+		// fill stops short only at the end (or a failure): chunks before
+		// the last are whole pieces of the fingerprint.
+		if err := c.write(chunk, keepText, direct, err != nil); err != nil {
 			return fmt.Errorf("spilling ELF file %q: %w", e.Path, err)
 		}
 		if err == io.EOF {
@@ -82,16 +79,12 @@ func (s *scanner) readContents(e *layer.Entry, r io.Reader, hdr *tar.Header, w w
 			return fmt.Errorf("reading tar entry %q: %w", hdr.Name, err)
 		}
 	}
-	if c.hash != nil {
-		var sum [16]byte
+	if c.fp != nil {
 		if c.mem != nil {
-			// Buffered whole: hashed in one pass, where the streaming
-			// hasher would copy every block through its own buffer.
-			sum = xxh3.Hash128(c.mem).Bytes()
-		} else {
-			sum = c.hash.Sum128().Bytes()
+			// An ELF file buffered whole is fingerprinted once whole.
+			c.sum = fingerprint(c.mem)
 		}
-		e.Fingerprint = FingerprintPrefix + hex.EncodeToString(sum[:])
+		e.Fingerprint = FingerprintPrefix + hex.EncodeToString(c.sum[:])
 	}
 	switch {
 	case keepText:
@@ -137,11 +130,16 @@ func (s *scanner) noELF(e *layer.Entry, reason string) {
 }
 
 // write passes one chunk of contents to every fact being gathered; inMem
-// says the chunk was read into the ELF buffer already.
-func (c *contents) write(b []byte, keepText, inMem bool) error {
-	if c.hash != nil && c.mem == nil {
-		// An ELF file buffered in memory is hashed once it is whole.
-		c.hash.Write(b)
+// says the chunk was read into the ELF buffer already, last that no
+// chunk follows.
+func (c *contents) write(b []byte, keepText, inMem, last bool) error {
+	switch {
+	case c.fp == nil || c.mem != nil:
+		// An ELF file buffered in memory is fingerprinted once whole.
+	case last:
+		c.sum = c.fp.sum(b)
+	default:
+		c.fp.write(b)
 	}
 	if keepText {
 		c.text = append(c.text, b...)

@@ -11,7 +11,7 @@ import (
 // encode it; it changes whenever the contents of a layer.Index or their
 // encoding change, so that cached indexes are not reused across such
 // changes.
-const AnalyzerVersion = 6
+const AnalyzerVersion = 7
 
 // Limits on what is read into memory or spilled to disk for one file.
 const (

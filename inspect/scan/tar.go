@@ -8,8 +8,6 @@ import (
 	"path"
 	"strings"
 
-	"github.com/zeebo/xxh3"
-
 	"github.com/sammatrix/sammatrix/inspect/layer"
 	"github.com/sammatrix/sammatrix/inspect/rpm"
 	"github.com/sammatrix/sammatrix/inspect/rpmdb"
@@ -42,7 +40,7 @@ type scanner struct {
 	files   map[string]int // path → index in idx.Entries of the last file kept there
 	dropped int            // warnings beyond MaxWarnings
 	buf     []byte
-	hash    xxh3.Hasher // reused for the fingerprint of each file
+	fp      fingerprinter // reused for the fingerprint of each file
 }
 
 func newScanner(opts Options) *scanner {

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
+	"slices"
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -85,11 +86,21 @@ func digestOf(b []byte) v1.Hash {
 	return v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(sum[:])}
 }
 
-// fp is the fingerprint of contents s, computed in one call (the scanner
-// computes it chunk by chunk).
+// fp is the fingerprint of contents s, computed from its definition: the
+// XXH3-128 of s up to 64 KiB, else the XXH3-128 of the XXH3-128 of each
+// 64 KiB piece.
 func fp(s string) string {
-	sum := xxh3.Hash128([]byte(s)).Bytes()
-	return "xxh3:" + hex.EncodeToString(sum[:])
+	const piece = 64 << 10
+	sum := xxh3.HashString128(s).Bytes()
+	if len(s) > piece {
+		var hashes []byte
+		for p := range slices.Chunk([]byte(s), piece) {
+			h := xxh3.Hash128(p).Bytes()
+			hashes = append(hashes, h[:]...)
+		}
+		sum = xxh3.Hash128(hashes).Bytes()
+	}
+	return "xxh3-64k:" + hex.EncodeToString(sum[:])
 }
 
 // scanTar scans a tar archive with a fresh temporary directory, which it
