@@ -7,11 +7,19 @@ import (
 
 // readAheadBuffers is the number of buffers a readAhead rotates, and
 // readAheadBufferSize their size: enough for the decompressor to run a few
-// reads ahead of the scan without stopping.
+// reads ahead of the scan without stopping. Every buffer handed over costs
+// the decompressing goroutine a channel send and often the wake-up of the
+// other; with buffers of 1 MiB instead of 256 KiB a layer read ahead cost
+// 4% more than inflating it alone instead of 7%.
 const (
 	readAheadBuffers    = 4
-	readAheadBufferSize = 256 << 10
+	readAheadBufferSize = 1 << 20
 )
+
+// idleReadAheadBuffers keeps the buffers of stopped readAheads for the next
+// ones, two readAheads' worth: fresh memory is faulted in page by page,
+// four megabytes for every layer.
+var idleReadAheadBuffers = make(chan []byte, 2*readAheadBuffers)
 
 // A readAhead hands the stream over to its reader when readAheadWindow
 // full buffers in a row (16 MiB) came out of fewer than 1 in
@@ -25,7 +33,7 @@ const (
 	// The window is long next to what the readers below the decompressor
 	// hold (the blob hasher's buffers, a megabyte), so that their
 	// reading in large steps does not make ordinary data look fast.
-	readAheadWindow   = 64
+	readAheadWindow   = 16
 	readAheadMaxRatio = 16
 	readAheadDirect   = 32 << 20
 )
@@ -73,7 +81,12 @@ func newReadAhead(r io.Reader, compressed func() int64) *readAhead {
 		nextDirect: readAheadDirect,
 	}
 	for range readAheadBuffers {
-		ra.free <- make([]byte, readAheadBufferSize)
+		select {
+		case b := <-idleReadAheadBuffers:
+			ra.free <- b
+		default:
+			ra.free <- make([]byte, readAheadBufferSize)
+		}
 	}
 	ra.start()
 	return ra
@@ -160,19 +173,43 @@ func (ra *readAhead) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// stop ends the read-ahead and waits for it: after stop, nothing reads r.
-// It is safe to call more than once, and after the end of r.
+// stop ends the read-ahead and waits for it: after stop, nothing reads r,
+// and the readAhead must not be read from. It is safe to call more than
+// once, and after the end of r.
 func (ra *readAhead) stop() {
 	select {
 	case <-ra.quit:
+		return
 	default:
 		close(ra.quit)
 	}
 	if ra.running {
 		// Let a goroutine blocked on a full channel go on to see quit.
-		for range ra.full {
+		for b := range ra.full {
+			ra.idle(b)
 		}
 		<-ra.done
 		ra.running = false
+	}
+	// The goroutine has ended: every buffer is in free or being read.
+	if ra.buf != nil {
+		ra.idle(ra.buf)
+		ra.buf, ra.cur = nil, nil
+	}
+	for {
+		select {
+		case b := <-ra.free:
+			ra.idle(b)
+		default:
+			return
+		}
+	}
+}
+
+// idle keeps b for a later readAhead, if there is room.
+func (ra *readAhead) idle(b []byte) {
+	select {
+	case idleReadAheadBuffers <- b[:cap(b)]:
+	default:
 	}
 }
