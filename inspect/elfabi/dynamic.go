@@ -201,8 +201,8 @@ func (s *segments) table(p *elf.Prog) ([]dynEntry, error) {
 	if p.Off > uint64(s.size) || p.Filesz > uint64(s.size)-p.Off {
 		return nil, fmt.Errorf("reading PT_DYNAMIC: %d bytes at offset %d lie outside the file of %d bytes", p.Filesz, p.Off, s.size)
 	}
-	b := make([]byte, p.Filesz)
-	if _, err := s.r.ReadAt(b, int64(p.Off)); err != nil {
+	b, err := bytesAt(s.r, int64(p.Off), int(p.Filesz))
+	if err != nil {
 		return nil, fmt.Errorf("reading PT_DYNAMIC: %w", err)
 	}
 	entSize := 16
@@ -272,8 +272,8 @@ func (s *segments) read(addr uint64, n int) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := make([]byte, n)
-	if _, err := s.r.ReadAt(b, off); err != nil {
+	b, err := bytesAt(s.r, off, n)
+	if err != nil {
 		return nil, fmt.Errorf("reading %d bytes at offset %d: %w", n, off, err)
 	}
 	return b, nil
@@ -288,8 +288,11 @@ func (s *segments) str(i uint64) (string, error) {
 	left := min(s.strsz-int64(i), maxStringLen)
 	var buf []byte
 	for chunk := int64(256); int64(len(buf)) < left; chunk *= 2 {
-		b := make([]byte, min(chunk, left-int64(len(buf))))
-		if _, err := s.r.ReadAt(b, s.strtab+int64(i)+int64(len(buf))); err != nil {
+		if _, ok := s.r.(*memFile); ok {
+			chunk = left // in memory, the rest of the table costs no copy
+		}
+		b, err := bytesAt(s.r, s.strtab+int64(i)+int64(len(buf)), int(min(chunk, left-int64(len(buf)))))
+		if err != nil {
 			return "", fmt.Errorf("reading string at index %d: %w", i, err)
 		}
 		j := bytes.IndexByte(b, 0)
@@ -298,6 +301,9 @@ func (s *segments) str(i uint64) (string, error) {
 		}
 		if s.strBytes += int64(len(b)); s.strBytes > maxStringBytes {
 			return "", fmt.Errorf("reading string at index %d: strings of more than %d bytes in all", i, maxStringBytes)
+		}
+		if j >= 0 && buf == nil {
+			return string(b), nil
 		}
 		buf = append(buf, b...)
 		if j >= 0 {

@@ -110,7 +110,7 @@ func hasDynamic(t *testing.T, data []byte) bool {
 
 func readBytes(t *testing.T, name string, data []byte) *File {
 	t.Helper()
-	f, err := Read(bytes.NewReader(data))
+	f, err := readMem(t, data)
 	if err != nil {
 		t.Fatalf("Read(%s) error: %v", name, err)
 	}
@@ -268,7 +268,7 @@ func TestReadNoDynamic(t *testing.T) {
 	prog := synthFiles()[0]
 	data, l := prog.build()
 	l.w.put32(l.phDyn, uint32(elf.PT_NULL))
-	if _, err := Read(bytes.NewReader(data)); !errors.Is(err, ErrNoDynamic) {
+	if _, err := readMem(t, data); !errors.Is(err, ErrNoDynamic) {
 		t.Errorf("Read(program with PT_INTERP, no PT_DYNAMIC, no sections) error = %v, want ErrNoDynamic", err)
 	}
 
@@ -276,7 +276,7 @@ func TestReadNoDynamic(t *testing.T) {
 	static.interp = ""
 	data, l = static.build()
 	l.w.put32(l.phDyn, uint32(elf.PT_NULL))
-	f, err := Read(bytes.NewReader(data))
+	f, err := readMem(t, data)
 	if err != nil {
 		t.Fatalf("Read(static binary) error: %v", err)
 	}
@@ -368,7 +368,7 @@ func TestReadSegmentsStringBudget(t *testing.T) {
 	long := strings.Repeat("x", maxStringLen-1)
 	s.needed = slices.Repeat([]string{long}, 2*maxStringBytes/maxStringLen)
 	data, _ := s.build()
-	if _, err := Read(bytes.NewReader(data)); err == nil {
+	if _, err := readMem(t, data); err == nil {
 		t.Errorf("Read(%d DT_NEEDED of %d bytes) = nil error, want one", len(s.needed), len(long))
 	}
 }

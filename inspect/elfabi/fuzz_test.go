@@ -1,7 +1,6 @@
 package elfabi
 
 import (
-	"bytes"
 	"errors"
 	"os"
 	"os/exec"
@@ -27,7 +26,7 @@ func FuzzRead(f *testing.F) {
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		f, err := Read(bytes.NewReader(data))
+		f, err := readMem(t, data)
 		if !IsELF(data) && !errors.Is(err, ErrNotELF) {
 			t.Errorf("Read(non-ELF) error = %v, want ErrNotELF", err)
 		}

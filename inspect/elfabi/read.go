@@ -77,11 +77,11 @@ func Read(r io.ReaderAt) (*File, error) {
 	if err := checkSections(ef, readerSize(r)); err != nil {
 		return nil, err
 	}
-	sec := readDynamicSection(ef)
+	sec := readDynamicSection(ef, r)
 	switch dyn := dynamicProg(ef); {
 	case useSections(ef, sec):
 		f.Dynamic = DynamicSections
-		if err := readDynamic(ef, sec, f); err != nil {
+		if err := readDynamic(ef, r, sec, f); err != nil {
 			return nil, err
 		}
 		if err := readVersions(ef, r, sec, f); err != nil {
@@ -96,6 +96,43 @@ func Read(r io.ReaderAt) (*File, error) {
 		return nil, fmt.Errorf("reading the needs of a program run by %q: %w", f.Interp, ErrNoDynamic)
 	}
 	return f, nil
+}
+
+// ReadBytes reads the dynamic-linking facts of the ELF file b holds, as Read
+// does, but reads its sections and strings where they lie in b instead of
+// copying them out.
+func ReadBytes(b []byte) (*File, error) {
+	return Read(&memFile{Reader: bytes.NewReader(b), b: b})
+}
+
+// memFile is an ELF file held whole in memory.
+type memFile struct {
+	*bytes.Reader
+	b []byte
+}
+
+// bytesAt returns the n bytes at offset off of r: where they lie when r
+// holds the file in memory, a copy read with ReadAt otherwise (and for a
+// range outside the file, with ReadAt's error).
+func bytesAt(r io.ReaderAt, off int64, n int) ([]byte, error) {
+	if m, ok := r.(*memFile); ok && off >= 0 && n >= 0 && off <= int64(len(m.b)) && int64(n) <= int64(len(m.b))-off {
+		return m.b[off : off+int64(n) : off+int64(n)], nil
+	}
+	b := make([]byte, n)
+	if _, err := r.ReadAt(b, off); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// sectionData returns the contents of s, as s.Data does; for a file in
+// memory, where they lie when they are stored as is and inside the file.
+func sectionData(r io.ReaderAt, s *elf.Section) ([]byte, error) {
+	if m, ok := r.(*memFile); ok && s.Type != elf.SHT_NOBITS && s.Flags&elf.SHF_COMPRESSED == 0 &&
+		s.Size == s.FileSize && s.Offset <= uint64(len(m.b)) && s.Size <= uint64(len(m.b))-s.Offset {
+		return m.b[s.Offset : s.Offset+s.Size : s.Offset+s.Size], nil
+	}
+	return s.Data()
 }
 
 // HasVersion reports whether the file defines the version name.
@@ -160,8 +197,8 @@ func checkSections(ef *elf.File, size int64) error {
 	return nil
 }
 
-func readDynamic(ef *elf.File, sec dynamicSection, f *File) error {
-	vals, err := dynStrings(ef, sec)
+func readDynamic(ef *elf.File, r io.ReaderAt, sec dynamicSection, f *File) error {
+	vals, err := dynStrings(ef, r, sec)
 	if err != nil {
 		return err
 	}
@@ -186,12 +223,12 @@ type dynamicSection struct {
 	err     error // why the section could not be read
 }
 
-func readDynamicSection(ef *elf.File) dynamicSection {
+func readDynamicSection(ef *elf.File, r io.ReaderAt) dynamicSection {
 	ds := ef.SectionByType(elf.SHT_DYNAMIC)
 	if ds == nil {
 		return dynamicSection{}
 	}
-	d, err := ds.Data()
+	d, err := sectionData(r, ds)
 	if err != nil {
 		return dynamicSection{err: fmt.Errorf("reading the dynamic section: %w", err)}
 	}
@@ -229,7 +266,7 @@ func (sec dynamicSection) values(tag elf.DynTag) []uint64 {
 // and DT_RUNPATH in the dynamic section, each in order, as debug/elf's
 // DynString does (every entry, a string index outside the table left
 // out), reading the string table once instead of once per tag.
-func dynStrings(ef *elf.File, sec dynamicSection) (map[elf.DynTag][]string, error) {
+func dynStrings(ef *elf.File, r io.ReaderAt, sec dynamicSection) (map[elf.DynTag][]string, error) {
 	if sec.err != nil {
 		return nil, sec.err
 	}
@@ -240,7 +277,7 @@ func dynStrings(ef *elf.File, sec dynamicSection) (map[elf.DynTag][]string, erro
 	if ds.Link == 0 || int(ds.Link) >= len(ef.Sections) {
 		return nil, errors.New("reading the dynamic section: it links to no string table")
 	}
-	str, err := ef.Sections[ds.Link].Data()
+	str, err := sectionData(r, ef.Sections[ds.Link])
 	if err != nil {
 		return nil, fmt.Errorf("reading the dynamic string table: %w", err)
 	}

@@ -3,6 +3,7 @@ package elfabi
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"reflect"
@@ -188,7 +189,7 @@ func TestReadTruncated(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, n := range []int{4, 16, 40, 64, len(data) / 2, len(data) - 1} {
-			_, err := Read(bytes.NewReader(data[:n]))
+			_, err := readMem(t, data[:n])
 			if err == nil {
 				t.Errorf("Read(first %d of %d bytes of %s) = nil error, want one", n, len(data), path)
 			} else if errors.Is(err, ErrNotELF) {
@@ -217,4 +218,17 @@ func TestIsELF(t *testing.T) {
 			}
 		})
 	}
+}
+
+// readMem reads data both ways a file held in memory can be read, through
+// an io.ReaderAt and with ReadBytes (which reads sections and strings where
+// they lie), and fails t when they differ in facts or error.
+func readMem(t testing.TB, data []byte) (*File, error) {
+	t.Helper()
+	f, err := Read(bytes.NewReader(data))
+	g, gerr := ReadBytes(data)
+	if fmt.Sprint(gerr) != fmt.Sprint(err) || !reflect.DeepEqual(g, f) {
+		t.Errorf("ReadBytes = %+v, %v; Read of an io.ReaderAt = %+v, %v", g, gerr, f, err)
+	}
+	return f, err
 }

@@ -24,7 +24,7 @@ func referenceSections(data []byte) (*File, error) {
 	if f.Interp, err = interp(ef); err != nil {
 		return nil, err
 	}
-	if !useSections(ef, readDynamicSection(ef)) {
+	if !useSections(ef, readDynamicSection(ef, bytes.NewReader(data))) {
 		return nil, nil
 	}
 	str := func(tag elf.DynTag) []string {
@@ -104,7 +104,7 @@ func TestReadAgreesWithDebugELF(t *testing.T) {
 		if werr != nil || want == nil {
 			continue // not read through sections, or debug/elf refuses it
 		}
-		got, err := Read(bytes.NewReader(data))
+		got, err := readMem(t, data)
 		if err != nil {
 			t.Errorf("Read(%s) = %v; debug/elf reads it", p, err)
 			continue

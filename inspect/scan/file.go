@@ -2,7 +2,6 @@ package scan
 
 import (
 	"archive/tar"
-	"bytes"
 	"cmp"
 	"encoding/hex"
 	"fmt"
@@ -162,16 +161,16 @@ func (c *contents) write(b []byte, keepText, inMem, last bool) error {
 
 // readELF records the ELF facts of the buffered or spilled contents.
 func (s *scanner) readELF(c *contents, e *layer.Entry) {
-	var r io.ReaderAt
+	var f *elfabi.File
+	var err error
 	switch {
 	case c.mem != nil:
-		r = bytes.NewReader(c.mem)
+		f, err = elfabi.ReadBytes(c.mem)
 	case c.spill != nil:
-		r = c.spill
+		f, err = elfabi.Read(c.spill)
 	default:
 		return
 	}
-	f, err := elfabi.Read(r)
 	if err != nil {
 		s.noELF(e, err.Error())
 		return
