@@ -26,8 +26,8 @@ func TestCollectLate(t *testing.T) {
 	debug.SetGCPercent(100)
 
 	collectLate()
-	if p := gcPercent(); p != 800 {
-		t.Fatalf("after collectLate, GOGC = %d, want 800", p)
+	if p := gcPercent(); p != lateGCPercent {
+		t.Fatalf("after collectLate, GOGC = %d, want %d", p, lateGCPercent)
 	}
 	for deadline := time.Now().Add(10 * time.Second); gcPercent() != 100; {
 		if time.Now().After(deadline) {

@@ -12,11 +12,20 @@ import "sync"
 // maxIdle buffers stay for the whole process: a sync.Pool of power-of-two
 // sizes, which the garbage collector empties, let a third of the bytes of
 // a scan's ELF files land in fresh pages.
+//
+// On Linux the buffers are mapped outside the Go heap, with transparent
+// huge pages asked for. On the heap, two buffers made the garbage
+// collector count 32 MiB of live memory, most of it never touched, and set
+// its goal so high that a cold scan never collected: every allocation of
+// the scan was fresh memory. And a buffer in huge pages is faulted in 2 MiB
+// at a time. Together: 12.6k → 4.8k page faults and 75 → 50 MB of peak
+// memory for a cold inspect of the 512 MiB synthetic image.
 const maxIdle = 2
 
 // buffer is a reusable ELF buffer.
 type buffer struct {
-	b []byte
+	b      []byte
+	mapped bool // b is mapped outside the heap and unmapped when let go
 	// used is the most bytes b has held: its pages are resident.
 	used int64
 }
@@ -37,15 +46,22 @@ func getBuffer() *buffer {
 		return b
 	}
 	buffers.mu.Unlock()
-	return &buffer{b: make([]byte, MaxELFMemory)}
+	b, mapped := newBufferBytes(MaxELFMemory)
+	return &buffer{b: b, mapped: mapped}
 }
 
 // putBuffer gives back a buffer getBuffer returned; beyond maxIdle idle
-// buffers, it is let go.
+// buffers, it is let go. Nothing may use b.b afterwards.
 func putBuffer(b *buffer) {
 	buffers.mu.Lock()
-	defer buffers.mu.Unlock()
 	if len(buffers.idle) < maxIdle {
 		buffers.idle = append(buffers.idle, b)
+		buffers.mu.Unlock()
+		return
 	}
+	buffers.mu.Unlock()
+	if b.mapped {
+		unmapBufferBytes(b.b)
+	}
+	b.b = nil
 }

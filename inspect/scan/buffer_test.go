@@ -27,6 +27,9 @@ func TestBuffersAreReused(t *testing.T) {
 	if len(seen) != maxIdle {
 		t.Errorf("got %d distinct idle buffers, want %d", len(seen), maxIdle)
 	}
+	if out[2].b != nil {
+		t.Errorf("a buffer let go still holds its %d bytes", len(out[2].b))
+	}
 	if b := getBuffer(); b == out[0] || b == out[1] || b == out[2] {
 		t.Errorf("getBuffer() with none idle = a buffer still handed out")
 	}
