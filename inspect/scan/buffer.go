@@ -18,7 +18,7 @@ import "sync"
 // collector count 32 MiB of live memory, most of it never touched, and set
 // its goal so high that a cold scan never collected: every allocation of
 // the scan was fresh memory. And a buffer in huge pages is faulted in 2 MiB
-// at a time. Together: 12.6k → 4.8k page faults and 75 → 50 MB of peak
+// at a time. Together: 12.6k → 4.8k page faults and 63 → 49 MB of peak
 // memory for a cold inspect of the 512 MiB synthetic image.
 const maxIdle = 2
 

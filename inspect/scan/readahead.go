@@ -186,28 +186,28 @@ func (ra *readAhead) stop() {
 	if ra.running {
 		// Let a goroutine blocked on a full channel go on to see quit.
 		for b := range ra.full {
-			ra.idle(b)
+			keepIdle(b)
 		}
 		<-ra.done
 		ra.running = false
 	}
 	// The goroutine has ended: every buffer is in free or being read.
 	if ra.buf != nil {
-		ra.idle(ra.buf)
+		keepIdle(ra.buf)
 		ra.buf, ra.cur = nil, nil
 	}
 	for {
 		select {
 		case b := <-ra.free:
-			ra.idle(b)
+			keepIdle(b)
 		default:
 			return
 		}
 	}
 }
 
-// idle keeps b for a later readAhead, if there is room.
-func (ra *readAhead) idle(b []byte) {
+// keepIdle keeps b for a later readAhead, if there is room.
+func keepIdle(b []byte) {
 	select {
 	case idleReadAheadBuffers <- b[:cap(b)]:
 	default:
