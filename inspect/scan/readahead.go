@@ -17,9 +17,8 @@ const (
 )
 
 // idleReadAheadBuffers keeps the buffers of stopped readAheads for the next
-// ones, two readAheads' worth: fresh memory is faulted in page by page,
-// four megabytes for every layer.
-var idleReadAheadBuffers = make(chan []byte, 2*readAheadBuffers)
+// ones, two readAheads' worth: four megabytes for every layer otherwise.
+var idleReadAheadBuffers = newIdleBuffers(2*readAheadBuffers, readAheadBufferSize)
 
 // A readAhead hands the stream over to its reader when readAheadWindow
 // full buffers in a row (16 MiB) came out of fewer than 1 in
@@ -81,12 +80,7 @@ func newReadAhead(r io.Reader, compressed func() int64) *readAhead {
 		nextDirect: readAheadDirect,
 	}
 	for range readAheadBuffers {
-		select {
-		case b := <-idleReadAheadBuffers:
-			ra.free <- b
-		default:
-			ra.free <- make([]byte, readAheadBufferSize)
-		}
+		ra.free <- idleReadAheadBuffers.get()
 	}
 	ra.start()
 	return ra
@@ -186,30 +180,22 @@ func (ra *readAhead) stop() {
 	if ra.running {
 		// Let a goroutine blocked on a full channel go on to see quit.
 		for b := range ra.full {
-			keepIdle(b)
+			idleReadAheadBuffers.put(b)
 		}
 		<-ra.done
 		ra.running = false
 	}
 	// The goroutine has ended: every buffer is in free or being read.
 	if ra.buf != nil {
-		keepIdle(ra.buf)
+		idleReadAheadBuffers.put(ra.buf)
 		ra.buf, ra.cur = nil, nil
 	}
 	for {
 		select {
 		case b := <-ra.free:
-			keepIdle(b)
+			idleReadAheadBuffers.put(b)
 		default:
 			return
 		}
-	}
-}
-
-// keepIdle keeps b for a later readAhead, if there is room.
-func keepIdle(b []byte) {
-	select {
-	case idleReadAheadBuffers <- b[:cap(b)]:
-	default:
 	}
 }

@@ -98,12 +98,7 @@ func newHashingReader(r io.Reader, h hash.Hash) *hashingReader {
 		done: make(chan struct{}),
 	}
 	for range hashBuffers {
-		select {
-		case b := <-idleHashBuffers:
-			hr.free <- b
-		default:
-			hr.free <- make([]byte, hashBufferSize)
-		}
+		hr.free <- idleHashBuffers.get()
 	}
 	go func() {
 		defer close(hr.done)
@@ -138,9 +133,37 @@ func (hr *hashingReader) Read(p []byte) (int, error) {
 }
 
 // idleHashBuffers keeps the buffers of finished hashingReaders for the
-// next ones, two layers' worth: fresh memory is faulted in page by page,
-// a megabyte for every layer.
-var idleHashBuffers = make(chan []byte, 2*hashBuffers)
+// next ones, two layers' worth: a megabyte for every layer otherwise.
+var idleHashBuffers = newIdleBuffers(2*hashBuffers, hashBufferSize)
+
+// idleBuffers keeps buffers of one size from one reader to the next, up to
+// its capacity: fresh memory is faulted in page by page.
+type idleBuffers struct {
+	c    chan []byte
+	size int
+}
+
+func newIdleBuffers(n, size int) idleBuffers {
+	return idleBuffers{c: make(chan []byte, n), size: size}
+}
+
+// get returns an idle buffer, or a new one.
+func (l idleBuffers) get() []byte {
+	select {
+	case b := <-l.c:
+		return b
+	default:
+		return make([]byte, l.size)
+	}
+}
+
+// put keeps b, whole, for a later get if there is room.
+func (l idleBuffers) put(b []byte) {
+	select {
+	case l.c <- b[:cap(b)]:
+	default:
+	}
+}
 
 // sum waits for the hasher and returns the hash of everything read. The
 // reader must not be read from afterwards: its buffers go to the next.
@@ -148,11 +171,7 @@ func (hr *hashingReader) sum() []byte {
 	hr.stop()
 	hr.cur = nil
 	for range hashBuffers {
-		b := <-hr.free
-		select {
-		case idleHashBuffers <- b:
-		default:
-		}
+		idleHashBuffers.put(<-hr.free)
 	}
 	return hr.h.Sum(nil)
 }
