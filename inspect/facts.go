@@ -165,6 +165,10 @@ func osRelease(t *fstree.Tree, layerOf func(*fstree.Node) string) (*OSRelease, s
 	return nil, ""
 }
 
+// osReleaseUnescape undoes the backslash escapes of a quoted os-release
+// value. A Replacer builds its tables on first use, and only once.
+var osReleaseUnescape = strings.NewReplacer(`\"`, `"`, `\\`, `\`, "\\$", "$", "\\`", "`")
+
 // parseOSRelease parses os-release contents: KEY=value lines, values
 // optionally in single or double quotes, comments ignored.
 func parseOSRelease(data []byte) map[string]string {
@@ -180,7 +184,7 @@ func parseOSRelease(data []byte) map[string]string {
 		}
 		if len(v) >= 2 && (v[0] == '"' && v[len(v)-1] == '"' || v[0] == '\'' && v[len(v)-1] == '\'') {
 			v = v[1 : len(v)-1]
-			v = strings.NewReplacer(`\"`, `"`, `\\`, `\`, "\\$", "$", "\\`", "`").Replace(v)
+			v = osReleaseUnescape.Replace(v)
 		}
 		kv[k] = v
 	}

@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"maps"
 	"testing"
 )
 
@@ -18,5 +19,25 @@ func TestParseNodeVersionHeader(t *testing.T) {
 				t.Errorf("parseNodeVersionHeader(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestParseOSRelease(t *testing.T) {
+	in := "# a comment\n" +
+		"NAME=\"Amazon Linux\"\n" +
+		"VERSION_ID='2023'\n" +
+		"ID=amzn\n" +
+		"PRETTY_NAME=\"Say \\\"hi\\\" for \\$5 \\\\ \\`x\\`\"\n" +
+		"\n" +
+		"not a line\n"
+	want := map[string]string{
+		"NAME":        "Amazon Linux",
+		"VERSION_ID":  "2023",
+		"ID":          "amzn",
+		"PRETTY_NAME": "Say \"hi\" for $5 \\ `x`",
+	}
+	got := parseOSRelease([]byte(in))
+	if !maps.Equal(got, want) {
+		t.Errorf("parseOSRelease(%q) = %q, want %q", in, got, want)
 	}
 }

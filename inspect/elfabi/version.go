@@ -108,18 +108,29 @@ func Max(names []string, prefix string) string {
 	return best
 }
 
+// maxMissingScan is the most comparisons Missing makes by searching the
+// defined versions one need at a time.
+const maxMissingScan = 4096
+
 // Missing returns the names of the non-weak needs that defines lacks,
 // sorted by Less and without duplicates. Like the glibc loader it checks
 // set membership, not order: a library defining GLIBC_2.28 but not
 // GLIBC_2.27 does not satisfy a need for GLIBC_2.27.
 func Missing(needs []Need, defines []string) []string {
-	have := make(map[string]bool, len(defines))
-	for _, d := range defines {
-		have[d] = true
+	// A library defines a few dozen versions and an object needs a few of
+	// them: searching the list is cheaper than building a set. Larger
+	// tables, hostile ones included, get the set.
+	have := func(name string) bool { return slices.Contains(defines, name) }
+	if len(needs)*len(defines) > maxMissingScan {
+		set := make(map[string]bool, len(defines))
+		for _, d := range defines {
+			set[d] = true
+		}
+		have = func(name string) bool { return set[name] }
 	}
 	var out []string
 	for _, n := range needs {
-		if !n.Weak && !have[n.Name] && !slices.Contains(out, n.Name) {
+		if !n.Weak && !have(n.Name) && !slices.Contains(out, n.Name) {
 			out = append(out, n.Name)
 		}
 	}

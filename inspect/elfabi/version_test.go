@@ -1,6 +1,7 @@
 package elfabi
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -121,10 +122,19 @@ func TestMissing(t *testing.T) {
 			[]string{"GLIBC_2.9", "GLIBC_2.10"}},
 		{"no needs", nil, nil},
 	}
+	// The same answers from a table large enough that Missing builds a
+	// set instead of searching the list.
+	large := slices.Clone(defines)
+	for i := 0; len(large) <= maxMissingScan; i++ {
+		large = append(large, fmt.Sprintf("PRIVATE_%d", i))
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := Missing(tt.needs, defines); !slices.Equal(got, tt.want) {
 				t.Errorf("Missing(%v, %q) = %q, want %q", tt.needs, defines, got, tt.want)
+			}
+			if got := Missing(tt.needs, large); !slices.Equal(got, tt.want) {
+				t.Errorf("Missing(%v, %d defined versions) = %q, want %q", tt.needs, len(large), got, tt.want)
 			}
 		})
 	}
