@@ -42,8 +42,12 @@ type step struct {
 // returns the path it would have with ErrNotExist. With mkdir set, it
 // creates missing components as directories of layer *mkdir instead.
 func (t *Tree) resolve(p string, last bool, mkdir *int) (string, *Node, error) {
-	stack := []step{{"/", t.root}}
-	rest := split(p)
+	// Most paths are a few components deep: these start on the goroutine's
+	// stack and move to the heap only for deeper ones.
+	var stackBuf [16]step
+	var restBuf [16]string
+	stack := append(stackBuf[:0], step{"/", t.root})
+	rest := appendSplit(restBuf[:0], p)
 	slices.Reverse(rest) // a stack: the next component is at the end
 	links := 0
 	for len(rest) > 0 {
@@ -62,7 +66,7 @@ func (t *Tree) resolve(p string, last bool, mkdir *int) (string, *Node, error) {
 			}
 			continue
 		}
-		next := path.Join(cur.path, name)
+		next := join(cur.path, name)
 		c, ok := cur.node.children[name]
 		if !ok && mkdir != nil {
 			c = newDir(next, *mkdir)
@@ -85,13 +89,22 @@ func (t *Tree) resolve(p string, last bool, mkdir *int) (string, *Node, error) {
 			if path.IsAbs(target) {
 				stack = stack[:1]
 			}
-			parts := split(target)
-			slices.Reverse(parts)
-			rest = append(rest, parts...)
+			n := len(rest)
+			rest = appendSplit(rest, target)
+			slices.Reverse(rest[n:])
 			continue
 		}
 		stack = append(stack, step{next, c})
 	}
 	top := stack[len(stack)-1]
 	return top.path, top.node, nil
+}
+
+// join returns the path of name in dir: dir is clean and name one
+// component, neither "." nor "..", so this is path.Join without its Clean.
+func join(dir, name string) string {
+	if dir == "/" {
+		return "/" + name
+	}
+	return dir + "/" + name
 }

@@ -8,6 +8,15 @@ import (
 	"testing"
 )
 
+// deepDir is opt/1/2/.../20.
+var deepDir = func() string {
+	p := "opt"
+	for i := 1; i <= 20; i++ {
+		p += fmt.Sprintf("/%d", i)
+	}
+	return p
+}()
+
 // linkedTree is an image with the usual merged-/usr links, relative and
 // absolute links, loops and a chain of 41 links.
 func linkedTree(t testing.TB) *Tree {
@@ -34,6 +43,8 @@ func linkedTree(t testing.TB) *Tree {
 		l = append(l, symlink(fmt.Sprintf("chain/l%d", i), fmt.Sprintf("l%d", i+1)))
 	}
 	l = append(l, symlink(fmt.Sprintf("chain/l%d", MaxLinks), "/usr/lib/os-release"))
+	// Deeper than the 16 components Resolve keeps without allocating.
+	l = append(l, file(deepDir+"/f", "deep"), symlink("opt/deeplink", "/"+deepDir), symlink("opt/x/updown", "../../"+deepDir+"/../20"))
 	return image(t, l)
 }
 
@@ -55,6 +66,10 @@ func TestResolve(t *testing.T) {
 		{".. after a link inside a link target", "/etc/physical", "/usr/lib/os-release", nil},
 		{"relative path", "lib64/./libstdc++.so.6", "/usr/lib64/libstdc++.so.6.0.29", nil},
 		{"root", "/", "/", nil},
+		{"empty components", "//usr///lib//os-release", "/usr/lib/os-release", nil},
+		{"22 components", "/" + deepDir + "/f", "/" + deepDir + "/f", nil},
+		{"link to 21 components", "/opt/deeplink/f", "/" + deepDir + "/f", nil},
+		{"link to 25 components with ..", "/opt/x/updown/f", "/" + deepDir + "/f", nil},
 		{"plain file", "/opt/f", "/opt/f", nil},
 		{"40 links", "/chain/l1", "/usr/lib/os-release", nil},
 		{"41 links", "/chain/l0", "", ErrLoop},

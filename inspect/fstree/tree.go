@@ -73,7 +73,19 @@ func newNode(e *layer.Entry, num int) *Node {
 
 // split returns the components of a path, without empty ones.
 func split(p string) []string {
-	return strings.FieldsFunc(p, func(r rune) bool { return r == '/' })
+	return appendSplit(nil, p)
+}
+
+// appendSplit appends the components of p to parts, as split returns them.
+func appendSplit(parts []string, p string) []string {
+	for p != "" {
+		var name string
+		name, p, _ = strings.Cut(p, "/")
+		if name != "" {
+			parts = append(parts, name)
+		}
+	}
+	return parts
 }
 
 // Lookup returns the node at p, following no symlink at all.
