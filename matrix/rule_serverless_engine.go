@@ -1,11 +1,6 @@
 package matrix
 
-import (
-	"fmt"
-	"strings"
-
-	"github.com/Masterminds/semver/v3"
-)
+import "fmt"
 
 // RuleServerlessEngine: node does not satisfy the Serverless version's engines.node.
 const RuleServerlessEngine = "serverless-engine"
@@ -27,7 +22,7 @@ func checkEngine(c *check) []problem {
 		return nil
 	}
 	node := c.nodejs.Facts.Node
-	v, err := semver.NewVersion(strings.TrimPrefix(node.Version, "v"))
+	v, err := parseSemver(node.Version)
 	if err != nil {
 		return nil
 	}
@@ -37,8 +32,8 @@ func checkEngine(c *check) []problem {
 		if !ok || rng == "" {
 			continue
 		}
-		cons, err := semver.NewConstraint(rng)
-		if err != nil || cons.Check(v) {
+		r, err := parseNodeRange(rng)
+		if err != nil || r.satisfiedBy(v) {
 			continue // an unreadable range is reported once, as a skipped check
 		}
 		out = append(out, problem{fmt.Sprintf("serverless@%s needs node %s (engines.node); the Node.js image has %s", s.V, rng, node.Version),

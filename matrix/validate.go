@@ -9,8 +9,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/Masterminds/semver/v3"
-
 	"github.com/sammatrix/sammatrix/inspect"
 	"github.com/sammatrix/sammatrix/inspect/elfabi"
 	"github.com/sammatrix/sammatrix/inspect/imageref"
@@ -213,7 +211,7 @@ func judge(f *File, p Pair, images map[string]inspected, engines map[string]stri
 }
 
 func validRange(rng string) bool {
-	_, err := semver.NewConstraint(rng)
+	_, err := parseNodeRange(rng)
 	return err == nil
 }
 
