@@ -2,6 +2,7 @@ package ldso
 
 import (
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/sammatrix/sammatrix/inspect/elfabi"
@@ -18,6 +19,10 @@ const (
 	platformToken = "x86_64"
 )
 
+// maxScannedDirs is how many directories SearchPath looks through for a
+// duplicate before it keeps a set of them instead.
+const maxScannedDirs = 32
+
 // SearchPath returns, in the order the loader tries them, the directories
 // searched for the DT_NEEDED entries of f, an object at objPath: its
 // DT_RPATH (only when it has no DT_RUNPATH), then LD_LIBRARY_PATH (split on
@@ -28,18 +33,31 @@ const (
 // of the objects that loaded f.
 func (l *Loader) SearchPath(objPath string, f *elfabi.File) []string {
 	origin := path.Dir(objPath)
-	var dirs []string
-	seen := make(map[string]bool)
+	dirs := make([]string, 0, len(f.RPath)+len(f.RunPath)+len(l.conf)+len(DefaultDirs)+1)
+	// A search path is a handful of directories: looking through them is
+	// cheaper than a set, until a long one (a hostile RPATH) makes it not.
+	var seen map[string]bool
 	add := func(list []string) {
 		for _, d := range list {
 			if d == "" {
 				continue
 			}
 			d = path.Clean(expand(d, origin))
-			if !seen[d] {
-				seen[d] = true
-				dirs = append(dirs, d)
+			if seen == nil && len(dirs) >= maxScannedDirs {
+				seen = make(map[string]bool, 2*len(dirs))
+				for _, d := range dirs {
+					seen[d] = true
+				}
 			}
+			if seen != nil {
+				if seen[d] {
+					continue
+				}
+				seen[d] = true
+			} else if slices.Contains(dirs, d) {
+				continue
+			}
+			dirs = append(dirs, d)
 		}
 	}
 	if len(f.RunPath) == 0 {

@@ -1,6 +1,7 @@
 package ldso
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
@@ -70,6 +71,22 @@ func TestSearchPath(t *testing.T) {
 				t.Errorf("SearchPath(%q, %+v) with LD_LIBRARY_PATH=%q, ld.so.conf %q = %q, want %q", tt.obj, tt.f, tt.ldPath, tt.ldConf, got, tt.want)
 			}
 		})
+	}
+}
+
+// A search path longer than SearchPath looks through for duplicates
+// without a set still keeps the first of each directory.
+func TestSearchPathLong(t *testing.T) {
+	var rpath, want []string
+	for i := range 100 {
+		rpath = append(rpath, fmt.Sprintf("/r%d", i), fmt.Sprintf("/r%d/", i))
+		want = append(want, fmt.Sprintf("/r%d", i))
+	}
+	rpath = append(rpath, "/r0", "/lib64")
+	want = append(want, "/lib64", "/usr/lib64")
+	l := &Loader{tree: fstree.New(), conf: []string{"/r5"}}
+	if got := l.SearchPath("/usr/bin/app", &elfabi.File{RPath: rpath}); !slices.Equal(got, want) {
+		t.Errorf("SearchPath(RPATH of %d directories) = %q, want %q", len(rpath), got, want)
 	}
 }
 
