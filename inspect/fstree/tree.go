@@ -146,7 +146,7 @@ func walk(p string, n *Node, fn func(string, *Node) error) error {
 		return err
 	}
 	for _, name := range sortedNames(n) {
-		err := walk(path.Join(p, name), n.children[name], fn)
+		err := walk(join(p, name), n.children[name], fn)
 		if err != nil && err != fs.SkipDir {
 			return err
 		}
