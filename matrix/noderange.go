@@ -29,7 +29,7 @@ func parseSemver(s string) (semver, error) {
 	if err != nil {
 		return semver{}, err
 	}
-	if p.parts < 3 || p.wild < 3 {
+	if p.wild < 3 {
 		return semver{}, fmt.Errorf("%q is not a full version", s)
 	}
 	return p.v, nil
@@ -80,9 +80,8 @@ func comparePrerelease(a, b string) int {
 // partial is a version of which the minor and patch may be missing or
 // wildcards ("x", "X", "*"): "1", "1.2.x", "*".
 type partial struct {
-	v     semver
-	parts int // components written, 0 to 3
-	wild  int // components before the first wildcard or missing one
+	v    semver
+	wild int // components before the first wildcard or missing one, 0 to 3
 }
 
 func parsePartial(s string) (partial, error) {
@@ -95,7 +94,7 @@ func parsePartial(s string) (partial, error) {
 	if len(fields) > 3 {
 		return partial{}, fmt.Errorf("%q has more than three components", s)
 	}
-	p := partial{parts: len(fields), wild: len(fields)}
+	p := partial{wild: len(fields)}
 	nums := []*uint64{&p.v.major, &p.v.minor, &p.v.patch}
 	for i, f := range fields {
 		if f == "x" || f == "X" || f == "*" {
