@@ -1,6 +1,9 @@
 package matrix
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // Cases from node-semver's own tests of ranges, which npm applies to
 // engines.node.
@@ -246,4 +249,41 @@ func TestSemverOrder(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Any range npm might answer, a hostile one included, is read without a
+// panic; and every version satisfies the ranges it is the floor of.
+func FuzzNodeRange(f *testing.F) {
+	for _, tt := range nodeRangeCases {
+		f.Add(tt.rng, tt.version)
+	}
+	f.Fuzz(func(t *testing.T, rng, version string) {
+		if r, err := parseNodeRange(rng); err == nil {
+			if v, err := parseSemver(version); err == nil {
+				r.satisfiedBy(v)
+			}
+		}
+		v, err := parseSemver(version)
+		if err != nil {
+			return
+		}
+		if v.compare(v) != 0 {
+			t.Fatalf("compare(%q, itself) != 0", version)
+		}
+		core := strings.TrimPrefix(strings.TrimSpace(version), "v")
+		for _, op := range []string{"", "=", ">=", "<=", "^", "~"} {
+			r, err := parseNodeRange(op + core)
+			if err != nil {
+				t.Fatalf("parseNodeRange(%q): %v, but %q is a version", op+core, err, version)
+			}
+			if !r.satisfiedBy(v) {
+				t.Errorf("%q does not satisfy %q", version, op+core)
+			}
+		}
+		for _, op := range []string{"<", ">"} {
+			if r, err := parseNodeRange(op + core); err != nil || r.satisfiedBy(v) {
+				t.Errorf("%q satisfies %q (%v), want not", version, op+core, err)
+			}
+		}
+	})
 }
