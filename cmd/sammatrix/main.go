@@ -10,6 +10,5 @@ import (
 )
 
 func main() {
-	collectLate()
 	os.Exit(cli.Main(os.Args[1:]))
 }

@@ -80,21 +80,23 @@ func silent(code int) error {
 // ExitInterrupted or ExitTerminated. A second signal ends the process at
 // once.
 func Main(args []string) int {
+	collectNow := collectLate()
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
 	// After the first signal the default handling is back, so that a
 	// second one ends a run whose cleanup hangs.
-	return runWithSignals(args, os.Stdout, os.Stderr, sigs, func() { signal.Stop(sigs) })
+	return runWithSignals(args, os.Stdout, os.Stderr, sigs, func() { signal.Stop(sigs) }, collectNow)
 }
 
 // runWithSignals runs the command with a context that the first signal
 // received on sigs cancels; it calls stop then, to let the next signal
-// through.
-func runWithSignals(args []string, stdout, stderr io.Writer, sigs <-chan os.Signal, stop func()) int {
+// through. scanning, if not nil, is called when a layer scan starts (see
+// collectLate).
+func runWithSignals(args []string, stdout, stderr io.Writer, sigs <-chan os.Signal, stop, scanning func()) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	st := &state{}
+	st := &state{scanning: scanning}
 	ctx = context.WithValue(ctx, stateKey{}, st)
 	quit := make(chan struct{})
 	var wg sync.WaitGroup
@@ -122,11 +124,13 @@ func runWithSignals(args []string, stdout, stderr io.Writer, sigs <-chan os.Sign
 	return code
 }
 
-// state is what a run is doing, for the line printed when a signal stops it.
+// state is what a run is doing, for the line printed when a signal stops
+// it, and what it calls when it starts scanning a layer.
 type state struct {
 	mu       sync.Mutex
 	activity string
 	sig      os.Signal
+	scanning func()
 }
 
 type stateKey struct{}

@@ -45,7 +45,7 @@ func TestRunWithSignals(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			args := []string{"inspect", "--no-cache", "--insecure-registry", host, host + "/sam/build-python3.12:1"}
 			start := time.Now()
-			code := runWithSignals(args, &stdout, &stderr, sigs, func() { stopped = true })
+			code := runWithSignals(args, &stdout, &stderr, sigs, func() { stopped = true }, nil)
 			if code != tt.want {
 				t.Errorf("runWithSignals(%q) after %s = %d, want %d\n%s", args, tt.sig, code, tt.want, stderr.String())
 			}
@@ -68,7 +68,7 @@ func TestRunWithSignals(t *testing.T) {
 // Without a signal the command's own exit code and output stand.
 func TestRunWithSignalsNone(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	code := runWithSignals([]string{"version"}, &stdout, &stderr, make(chan os.Signal), func() { t.Error("stop called without a signal") })
+	code := runWithSignals([]string{"version"}, &stdout, &stderr, make(chan os.Signal), func() { t.Error("stop called without a signal") }, nil)
 	if code != ExitOK || !strings.HasPrefix(stdout.String(), "sammatrix ") || stderr.Len() != 0 {
 		t.Errorf("runWithSignals(version) = %d, stdout %q, stderr %q; want 0, the version, nothing", code, stdout.String(), stderr.String())
 	}

@@ -185,6 +185,18 @@ func (f *imageFlags) options(c *cobra.Command) (o reader.Options, done func(), e
 			o.Progress, done = p.event, p.finish
 		}
 	}
+	if st, ok := c.Context().Value(stateKey{}).(*state); ok && st.scanning != nil {
+		// Events of layers not in the cache come from their scans.
+		show := o.Progress
+		o.Progress = func(e reader.Event) {
+			if !e.Cached {
+				st.scanning()
+			}
+			if show != nil {
+				show(e)
+			}
+		}
+	}
 	return o, done, nil
 }
 
