@@ -78,7 +78,8 @@ func silent(code int) error {
 // returns the exit code. SIGINT and SIGTERM cancel the run: it stops
 // reading, removes its temporary files, says what it was doing and returns
 // ExitInterrupted or ExitTerminated. A second signal ends the process at
-// once.
+// once. Main sets the process's garbage collection (see collectLate): it
+// is meant to run once per process.
 func Main(args []string) int {
 	collectNow := collectLate()
 	sigs := make(chan os.Signal, 1)
