@@ -33,7 +33,8 @@ const maxScannedDirs = 32
 // of the objects that loaded f.
 func (l *Loader) SearchPath(objPath string, f *elfabi.File) []string {
 	origin := path.Dir(objPath)
-	dirs := make([]string, 0, len(f.RPath)+len(f.RunPath)+len(l.conf)+len(DefaultDirs)+1)
+	ld := strings.FieldsFunc(l.ldLibraryPath, func(r rune) bool { return r == ':' || r == ';' })
+	dirs := make([]string, 0, len(f.RPath)+len(ld)+len(f.RunPath)+len(l.conf)+len(DefaultDirs))
 	// A search path is a handful of directories: looking through them is
 	// cheaper than a set, until a long one (a hostile RPATH) makes it not.
 	var seen map[string]bool
@@ -63,7 +64,7 @@ func (l *Loader) SearchPath(objPath string, f *elfabi.File) []string {
 	if len(f.RunPath) == 0 {
 		add(f.RPath)
 	}
-	add(strings.FieldsFunc(l.ldLibraryPath, func(r rune) bool { return r == ':' || r == ';' }))
+	add(ld)
 	add(f.RunPath)
 	add(l.conf)
 	add(DefaultDirs)
