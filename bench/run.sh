@@ -18,21 +18,25 @@
 #   - warm `sammatrix validate` (every layer index cached) of
 #     testdata/demo/matrix.yaml, and of a matrix of 17 pairs over the 11
 #     SAM fixture images that Debian's docker-registry serves on loopback
-#     (bench/pushfixtures), goal ≤ 50 ms each.
+#     (bench/pushfixtures), goal ≤ 50 ms each; next to the latter, its own
+#     floor (r): bench/regfloor, a fresh Go process that only pings the
+#     registry and reads the matrix's 12 manifests at once, as a warm
+#     validate must; and the command's start-up, `sammatrix version`.
 #
 # Usage: bench/run.sh [--size 512M] [--layers 6] [--zeros 2G] [--reps 7] [--warm-reps 15]
 #                     [--validate-reps 9] [--registry 1]
 #
 # It builds the command (static, CGO_ENABLED=0, as the README installs
-# it), the image generator (bench/gen), the floor
-# (bench/floor), the flattener (bench/flatten) and bench/pushfixtures into
-# a temporary directory, writes the images there, runs every cold
-# measurement --reps times and every warm inspect --warm-reps times,
+# it), the image generator (bench/gen), the floor (bench/floor), the
+# flattener (bench/flatten), bench/pushfixtures and bench/regfloor (static
+# too) into a temporary directory, writes the images there, runs every
+# cold measurement --reps times and every warm inspect --warm-reps times,
 # interleaved so that a burst of load on the machine hits all of them
-# alike, and reports medians. The blobs are read once first, so every measurement
-# reads them from the page cache: "cold" means nothing in sammatrix's cache,
-# not a cold disk. --zeros 0 leaves the zeros image out. Each warm validate
-# is timed --validate-reps times, after a run that fills its cache and a
+# alike, and reports medians. The blobs are read once first, so every
+# measurement reads them from the page cache: "cold" means nothing in
+# sammatrix's cache, not a cold disk. --zeros 0 leaves the zeros image out.
+# Each warm validate is timed --validate-reps times, interleaved with the
+# registry floor and the start-up, after a run that fills its cache and a
 # warm-up run; it may exit 0 or 1 (the matrices hold pairs the rules
 # reject), any other exit stops the benchmark. validate is given an npm
 # that does not exist, so that it never asks the npm registry. --registry 0
@@ -140,6 +144,7 @@ demo_pairs=$(grep -cE '^[[:space:]]*(-[[:space:]]+)?runtime:' "$demo/matrix.yaml
 
 if [[ $registry == 1 && -z $registry_skip ]]; then
 	go build -o "$tmp/pushfixtures" ./bench/pushfixtures
+	CGO_ENABLED=0 go build -o "$tmp/regfloor" ./bench/regfloor
 	host=$(bash testdata/registry/docker-registry.sh start "$tmp/registry")
 	log "docker-registry on $host; pushing the fixture images"
 	push_start=$EPOCHREALTIME
@@ -147,6 +152,9 @@ if [[ $registry == 1 && -z $registry_skip ]]; then
 	push_s=$(awk -v s="$push_start" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.1f", e - s }')
 	reg_pairs=$(grep -cE '^[[:space:]]*(-[[:space:]]+)?runtime:' "$tmp/fixtures.yaml")
 	reg_images=$(awk '/^[[:space:]]*(-[[:space:]]+)?(runtime|nodejs):/ { print $NF }' "$tmp/fixtures.yaml" | sort -u | wc -l)
+	# Every image a validate of the matrix reads: the pairs' and the
+	# plugin base image.
+	mapfile -t reg_refs < <(awk '/^[[:space:]]*(-[[:space:]]+)?(runtime|nodejs|base-image):/ { print $NF }' "$tmp/fixtures.yaml" | sort -u)
 fi
 
 # measure NAME CMD...: runs CMD under GNU time, appending the wall time in
@@ -242,12 +250,15 @@ for ((i = 1; i <= 2; i++)); do
 	(cd "$demo" && measure_validate vdemo.fill -f matrix.yaml --cache-dir "$vcache")
 	if ((${#regargs[@]})); then
 		measure_validate vreg.fill "${regargs[@]}"
+		"$tmp/regfloor" -insecure "${reg_refs[@]}"
 	fi
 done
 for ((i = 1; i <= validate_reps; i++)); do
 	(cd "$demo" && measure_validate vdemo -f matrix.yaml --cache-dir "$vcache")
 	if ((${#regargs[@]})); then
 		measure_validate vreg "${regargs[@]}"
+		measure_fast regfloor "$tmp/regfloor" -insecure "${reg_refs[@]}"
+		measure_fast startup "$tmp/sammatrix" version
 	fi
 done
 
@@ -325,7 +336,10 @@ row "warm inspect, the ${#demo_refs[@]} demo images at once" warmdemo "$warmdemo
 row "warm validate, the demo matrix ($demo_pairs pairs)" vdemo "$vdemo_ms" "" "" "" "≤ 50 ms" "$(met "$vdemo_ms" 50)"
 if [[ -n ${host:-} ]]; then
 	vreg_ms=$(median "$tmp/vreg.wall")
-	row "warm validate, $reg_pairs pairs over $reg_images images from docker-registry on loopback" vreg "$vreg_ms" "" "" "" "≤ 50 ms" "$(met "$vreg_ms" 50)"
+	regfloor_ms=$(median "$tmp/regfloor.wall")
+	row "(r) registry floor: bench/regfloor, a ping and the ${#reg_refs[@]} manifests at once, nothing else" regfloor "$regfloor_ms" "" "" "1.00× (r)" "baseline" ""
+	row "start-up: \`sammatrix version\`" startup "$(median "$tmp/startup.wall")" "" "" "" "" ""
+	row "warm validate, $reg_pairs pairs over $reg_images images from docker-registry on loopback" vreg "$vreg_ms" "" "" "$(ratio "$vreg_ms" "$regfloor_ms") (r)" "≤ 50 ms" "$(met "$vreg_ms" 50)"
 elif [[ -n $registry_skip ]]; then
 	echo "| warm validate, 17 pairs over 11 images from docker-registry on loopback | | | | | | ≤ 50 ms | skipped: $registry_skip |"
 fi
