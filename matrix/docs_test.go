@@ -69,6 +69,8 @@ func sideName(r Rule) string {
 		return "each pair image"
 	case r.Side == NodeJSImage:
 		return "the Node.js image"
+	case r.Side == PluginImage:
+		return "the plugin image"
 	}
 	return "the pair"
 }

@@ -2,6 +2,7 @@ package matrix
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -129,5 +130,72 @@ func TestPluginBinaryMissing(t *testing.T) {
 	want := "the plugin's " + pluginBinary + " is not in the built image: image \"" + m.Plugin + "\" has no " + pluginBinary
 	if !strings.HasPrefix(got[0].Message, want) || got[0].Evidence == nil || got[0].Evidence.Path != pluginBinary {
 		t.Errorf("Validate(...) %s = %q, evidence %+v, want it to start %q and name the binary", RuleABINeedsUnknown, got[0].Message, got[0].Evidence, want)
+	}
+}
+
+// staticPluginBinary is the statically linked plugin binary, at its place
+// in the plugin image.
+func staticPluginBinary(t *testing.T) fixture.File {
+	t.Helper()
+	s, ok := fixture.LookupPlugin(fixture.PluginStatic)
+	if !ok {
+		t.Fatalf("no plugin fixture %q", fixture.PluginStatic)
+	}
+	return elfFile(t, s.Binary+"/harness-serverless-plugin", fixture.PluginBinaryPath)
+}
+
+// The build copies the plugin binary and the scripts directory from the
+// plugin image, then makes the entry point executable: a plugin image
+// without one of them fails the build, so no pair is compatible with it.
+func TestPluginImageIncomplete(t *testing.T) {
+	script := func(p string) fixture.File { return fixture.File{Path: p, Mode: 0o755, Data: []byte("#!/bin/sh\n")} }
+	tests := []struct {
+		name  string
+		files func(t *testing.T) []fixture.File
+		// want is the one not-plugin-image message, after the plugin
+		// image's reference; path, expected and found its evidence.
+		want, path, expected, found string
+	}{
+		{"no scripts directory", func(t *testing.T) []fixture.File {
+			return []fixture.File{staticPluginBinary(t)}
+		}, "has no directory /opt/harness/scripts/; COPY --from of it would fail", recipe.PluginScripts, "a directory", "nothing"},
+		{"scripts is a file", func(t *testing.T) []fixture.File {
+			return []fixture.File{staticPluginBinary(t), script("opt/harness/scripts")}
+		}, "has no directory /opt/harness/scripts/; COPY --from of it would fail", recipe.PluginScripts, "a directory", "a file"},
+		{"no plugin binary", func(t *testing.T) []fixture.File {
+			return []fixture.File{script(fixture.PluginScriptPath)}
+		}, "has no file " + pluginBinary + "; COPY --from of it would fail", pluginBinary, "a file", "nothing"},
+		{"no entry point", func(t *testing.T) []fixture.File {
+			return []fixture.File{staticPluginBinary(t), script("opt/harness/scripts/other.sh")}
+		}, "'s /opt/harness/scripts/ lacks it, and the build's chmod of it would fail", recipe.Entrypoint, "a file", "nothing"},
+		{"entry point is a directory", func(t *testing.T) []fixture.File {
+			return []fixture.File{staticPluginBinary(t), script(fixture.PluginScriptPath + "/run.sh")}
+		}, "'s /opt/harness/scripts/ lacks it, and the build's chmod of it would fail", recipe.Entrypoint, "a file", "a directory"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := newMatrix(t)
+			m.Plugin = m.plugin(buildImage(t, tt.files(t)))
+			m.pair("python", m.image(al2023Runtime(t)), m.image(node20Image(t)))
+			m.pair("java", m.image(buildImage(t, amazonLinux(t, "al2023"))), m.image(node20Image(t)))
+			r := m.validate(ValidateOptions{})
+			line, col := m.posOf(m.Plugin)
+			for _, p := range r.Pairs {
+				got := ruleFindings(p, RuleNotPluginImage)
+				if len(got) != 1 || p.Verdict != Incompatible {
+					t.Fatalf("Validate(...) pair %q = %v with\n%s want one %s", p.Pair.ID.V, p.Verdict, messages(p.Findings), RuleNotPluginImage)
+				}
+				f := got[0]
+				if f.Pos.Line != line || f.Pos.Col != col || f.Pair != p.Pair.ID.V || f.Severity != Error {
+					t.Errorf("pair %q: %s at %v of pair %q (%s), want an error at plugin.base-image's %d:%d", p.Pair.ID.V, RuleNotPluginImage, f.Pos, f.Pair, f.Severity, line, col)
+				}
+				if !strings.Contains(f.Message, strconv.Quote(m.Plugin)+tt.want) && !strings.Contains(f.Message, strconv.Quote(m.Plugin)+" "+tt.want) {
+					t.Errorf("pair %q: %s %q, want it to say %q of %s", p.Pair.ID.V, RuleNotPluginImage, f.Message, tt.want, m.Plugin)
+				}
+				if e := f.Evidence; e == nil || e.Image != m.Plugin || e.Path != tt.path || e.Expected != tt.expected || e.Found != tt.found {
+					t.Errorf("pair %q: evidence %+v, want image %s, path %s, expected %q, found %q", p.Pair.ID.V, f.Evidence, m.Plugin, tt.path, tt.expected, tt.found)
+				}
+			}
+		})
 	}
 }

@@ -25,6 +25,11 @@ var imageRuleCases = []struct {
 		m.pair("p", m.image(al2023Runtime(t)), m.image(buildImage(t, amazonLinux(t, "al2023"))))
 		return nil
 	}},
+	{RuleNotPluginImage, func(t *testing.T, m *testMatrix) EnginesFunc {
+		m.Plugin = m.plugin(buildImage(t, []fixture.File{staticPluginBinary(t)}))
+		m.pair("p", m.image(al2023Runtime(t)), m.image(node20Image(t)))
+		return nil
+	}},
 	{RuleOSMismatch, func(t *testing.T, m *testMatrix) EnginesFunc {
 		m.pair("p", m.image(buildImage(t, amazonLinux(t, "al2"))), m.image(buildImage(t, amazonLinux(t, "al2023"), nodeFiles(t, "node18"))))
 		return nil

@@ -24,6 +24,10 @@ const (
 	EachPairImage
 	// NodeJSImage rules judge the Node.js image; a finding points at it.
 	NodeJSImage
+	// PluginImage rules judge the plugin image (plugin.base-image) as the
+	// build uses it; a finding points at plugin.base-image's line, once for
+	// every pair. They do not run when the file names no plugin image.
+	PluginImage
 	// PairOfImages rules judge the two images together and the image built
 	// from them; a finding points at the pair's entry.
 	PairOfImages
@@ -155,6 +159,10 @@ func run(c *check, keep func(Rule) bool) []Finding {
 			c.image, c.img, c.err = Image{}, nil, nil
 		case NodeJSImage:
 			add(r, c.pair.NodeJS.Pos, r.Check(c))
+		case PluginImage:
+			if c.file.Plugin.BaseImage.Set {
+				add(r, c.file.Plugin.BaseImage.Pos, r.Check(c))
+			}
 		case PairOfImages:
 			add(r, c.pair.Pos, r.Check(c))
 		}
