@@ -199,3 +199,21 @@ func TestPluginImageIncomplete(t *testing.T) {
 		})
 	}
 }
+
+// A plugin image without the binary and without the entry point fails the
+// build twice over: both are said.
+func TestPluginImageNoBinaryNoEntryPoint(t *testing.T) {
+	m := newMatrix(t)
+	m.Plugin = m.plugin(buildImage(t, []fixture.File{{Path: "opt/harness/scripts/other.sh", Mode: 0o755, Data: []byte("#!/bin/sh\n")}}))
+	m.pair("p", m.image(al2023Runtime(t)), m.image(node20Image(t)))
+	p := m.validate(ValidateOptions{}).Pairs[0]
+	got := ruleFindings(p, RuleNotPluginImage)
+	if len(got) != 2 || p.Verdict != Incompatible {
+		t.Fatalf("Validate(...) = %v with\n%s want two %s", p.Verdict, messages(p.Findings), RuleNotPluginImage)
+	}
+	for i, path := range []string{pluginBinary, recipe.Entrypoint} {
+		if e := got[i].Evidence; e == nil || e.Path != path || e.Found != "nothing" {
+			t.Errorf("finding %d %q: evidence %+v, want %s not found", i, got[i].Message, got[i].Evidence, path)
+		}
+	}
+}

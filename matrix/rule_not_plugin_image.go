@@ -2,6 +2,7 @@ package matrix
 
 import (
 	"fmt"
+	"path"
 
 	"github.com/sammatrix/sammatrix/inspect/fstree"
 	"github.com/sammatrix/sammatrix/matrix/recipe"
@@ -33,6 +34,7 @@ func checkPluginImage(c *check) []problem {
 	}
 	ref := c.file.Plugin.BaseImage.V
 	var out []problem
+	scripts := false // whether the scripts directory is missing
 	for _, cp := range c.built.Missing {
 		if cp.From != recipe.Plugin {
 			continue
@@ -41,10 +43,11 @@ func checkPluginImage(c *check) []problem {
 		if copiesProgram(c.built.Recipe, cp) {
 			kind = "file"
 		}
+		scripts = scripts || path.Clean(cp.Src) == path.Dir(recipe.Entrypoint)
 		out = append(out, problem{fmt.Sprintf("plugin image %q has no %s %s; COPY --from of it would fail", ref, kind, cp.Src),
 			&Evidence{Image: ref, Path: cp.Src, Expected: "a " + kind, Found: found(c.plugin.Tree, cp.Src)}})
 	}
-	if len(out) > 0 {
+	if scripts {
 		// Without the scripts, the entry point is missing too: said once.
 		return out
 	}
