@@ -1,6 +1,10 @@
 package matrix
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/sammatrix/sammatrix/matrix/recipe"
+)
 
 // RuleServerlessEngine: node does not satisfy the Serverless version's engines.node.
 const RuleServerlessEngine = "serverless-engine"
@@ -9,7 +13,7 @@ func init() {
 	register(Rule{
 		ID:      RuleServerlessEngine,
 		Default: Error,
-		Summary: "node's version does not satisfy `engines.node` of the Serverless Framework version (asked of npm: `npm view serverless@VERSION engines --json`, cached); without npm, or offline, the check is skipped and every output says so",
+		Summary: "node's version does not satisfy `engines.node` of the Serverless Framework version (asked of npm: `npm view serverless@VERSION engines --json`, cached), or cannot be read; without npm, or offline, the check is skipped and every output says so",
 		Help:    "Use a Node.js image whose node satisfies the range, or another Serverless version.",
 		Side:    PairOfImages,
 		Check:   checkEngine,
@@ -17,15 +21,14 @@ func init() {
 }
 
 // checkEngine: node must satisfy engines.node of every Serverless version.
+// A node whose version cannot be read satisfies nothing: the pair is not
+// called compatible for want of a version.
 func checkEngine(c *check) []problem {
-	if c.nodejs == nil || c.nodejs.Facts.Node == nil || c.nodejs.Facts.Node.Version == "" {
-		return nil
+	if c.nodejs == nil || c.nodejs.Facts.Node == nil {
+		return nil // not-nodejs-image says why
 	}
 	node := c.nodejs.Facts.Node
-	v, err := parseSemver(node.Version)
-	if err != nil {
-		return nil
-	}
+	v, verr := parseSemver(node.Version)
 	var out []problem
 	for _, s := range c.file.Serverless {
 		rng, ok := c.engines[s.V]
@@ -33,8 +36,20 @@ func checkEngine(c *check) []problem {
 			continue
 		}
 		r, err := parseNodeRange(rng)
-		if err != nil || r.satisfiedBy(v) {
+		if err != nil {
 			continue // an unreadable range is reported once, as a skipped check
+		}
+		if verr != nil {
+			found, why := "no version", fmt.Sprintf("no version was found in %s or %s", node.Path, recipe.NodeVersionHeader)
+			if node.Version != "" {
+				found, why = node.Version, fmt.Sprintf("its version %q is not a version sammatrix reads", node.Version)
+			}
+			out = append(out, problem{fmt.Sprintf("serverless@%s needs node %s (engines.node); the Node.js image's node cannot be checked: %s", s.V, rng, why),
+				&Evidence{Image: c.pair.NodeJS.V, Path: node.Path, Layer: node.Layer, Expected: rng, Found: found}})
+			continue
+		}
+		if r.satisfiedBy(v) {
+			continue
 		}
 		out = append(out, problem{fmt.Sprintf("serverless@%s needs node %s (engines.node); the Node.js image has %s", s.V, rng, node.Version),
 			&Evidence{Image: c.pair.NodeJS.V, Path: node.Path, Layer: node.Layer, Expected: rng, Found: node.Version}})

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/sammatrix/sammatrix/inspect/cache"
+	"github.com/sammatrix/sammatrix/inspect/fixture"
+	"github.com/sammatrix/sammatrix/matrix/recipe"
 )
 
 // enginesOf answers every Serverless 4.x version with rng, and 3.x with
@@ -128,5 +130,33 @@ func TestNPMEngines(t *testing.T) {
 		t.Errorf("NPMEngines(npm)(serverless@0.0.0-no-such-version) = %q, want an error", got)
 	} else if !strings.Contains(err.Error(), "serverless@0.0.0-no-such-version") {
 		t.Errorf("NPMEngines(npm)(serverless@0.0.0-no-such-version) error %q, want it to name the version", err)
+	}
+}
+
+// A node whose version cannot be read is not taken to satisfy engines.node:
+// the pair gets the rule's error for every Serverless version with a range.
+func TestServerlessEngineNodeVersionUnknown(t *testing.T) {
+	m := newMatrix(t)
+	m.Serverless = `["3.39.0", "4.4.0"]`
+	// An ELF file without node's version string, and no version header.
+	nodejs := buildImage(t, amazonLinux(t, "al2023"), []fixture.File{
+		elfFile(t, "node20/libssl.so.3", "var/lang/bin/node"),
+		elfFile(t, "node20/libcrypto.so.3", "var/lang/lib/libcrypto.so.3"),
+	})
+	m.pair("p", m.image(al2023Runtime(t)), m.image(nodejs))
+	p := m.validate(ValidateOptions{Engines: enginesOf(">=22")}).Pairs[0]
+	got := ruleFindings(p, RuleServerlessEngine)
+	if len(got) != 2 || p.Verdict != Incompatible {
+		t.Fatalf("Validate(...) = %v with %s %q, want two errors", p.Verdict, RuleServerlessEngine, messages(got))
+	}
+	for i, rng := range []string{">=12.0", ">=22"} {
+		f := got[i]
+		want := "needs node " + rng + " (engines.node); the Node.js image's node cannot be checked: no version was found in /var/lang/bin/node or " + recipe.NodeVersionHeader
+		if !strings.Contains(f.Message, want) || f.Severity != Error {
+			t.Errorf("finding %d = %s %q, want an error saying %q", i, f.Severity, f.Message, want)
+		}
+		if e := f.Evidence; e == nil || e.Expected != rng || e.Found != "no version" || e.Path != "/var/lang/bin/node" {
+			t.Errorf("finding %d evidence = %+v, want %s, no version and node's path", i, f.Evidence, rng)
+		}
 	}
 }
