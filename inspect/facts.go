@@ -165,7 +165,7 @@ func osRelease(t *fstree.Tree, layerOf func(*fstree.Node) string) (*OSRelease, s
 	return nil, ""
 }
 
-// osReleaseUnescape undoes the backslash escapes of a quoted os-release
+// osReleaseUnescape undoes the backslash escapes of a double-quoted os-release
 // value. A Replacer builds its tables on first use, and only once.
 var osReleaseUnescape = strings.NewReplacer(`\"`, `"`, `\\`, `\`, "\\$", "$", "\\`", "`")
 
@@ -182,9 +182,11 @@ func parseOSRelease(data []byte) map[string]string {
 		if !ok {
 			continue
 		}
-		if len(v) >= 2 && (v[0] == '"' && v[len(v)-1] == '"' || v[0] == '\'' && v[len(v)-1] == '\'') {
-			v = v[1 : len(v)-1]
-			v = osReleaseUnescape.Replace(v)
+		switch {
+		case len(v) >= 2 && v[0] == '\'' && v[len(v)-1] == '\'':
+			v = v[1 : len(v)-1] // as the shell reads it: no escapes
+		case len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"':
+			v = osReleaseUnescape.Replace(v[1 : len(v)-1])
 		}
 		kv[k] = v
 	}

@@ -28,6 +28,7 @@ func TestParseOSRelease(t *testing.T) {
 		"VERSION_ID='2023'\n" +
 		"ID=amzn\n" +
 		"PRETTY_NAME=\"Say \\\"hi\\\" for \\$5 \\\\ \\`x\\`\"\n" +
+		"VARIANT='a \\\\ b'\n" +
 		"\n" +
 		"not a line\n"
 	want := map[string]string{
@@ -35,6 +36,7 @@ func TestParseOSRelease(t *testing.T) {
 		"VERSION_ID":  "2023",
 		"ID":          "amzn",
 		"PRETTY_NAME": "Say \"hi\" for $5 \\ `x`",
+		"VARIANT":     "a \\\\ b", // single quotes keep backslashes, as the shell does
 	}
 	got := parseOSRelease([]byte(in))
 	if !maps.Equal(got, want) {
