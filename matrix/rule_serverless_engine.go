@@ -29,6 +29,15 @@ func checkEngine(c *check) []problem {
 	}
 	node := c.nodejs.Facts.Node
 	v, verr := parseSemver(node.Version)
+	// When node's version does not parse: the evidence's Found, and why.
+	var found, why string
+	switch {
+	case verr == nil:
+	case node.Version == "":
+		found, why = "no version", fmt.Sprintf("no version was found in %s or %s", node.Path, recipe.NodeVersionHeader)
+	default:
+		found, why = node.Version, fmt.Sprintf("its version %q is not a version sammatrix reads", node.Version)
+	}
 	var out []problem
 	for _, s := range c.file.Serverless {
 		rng, ok := c.engines[s.V]
@@ -40,10 +49,6 @@ func checkEngine(c *check) []problem {
 			continue // an unreadable range is reported once, as a skipped check
 		}
 		if verr != nil {
-			found, why := "no version", fmt.Sprintf("no version was found in %s or %s", node.Path, recipe.NodeVersionHeader)
-			if node.Version != "" {
-				found, why = node.Version, fmt.Sprintf("its version %q is not a version sammatrix reads", node.Version)
-			}
 			out = append(out, problem{fmt.Sprintf("serverless@%s needs node %s (engines.node); the Node.js image's node cannot be checked: %s", s.V, rng, why),
 				&Evidence{Image: c.pair.NodeJS.V, Path: node.Path, Layer: node.Layer, Expected: rng, Found: found}})
 			continue
